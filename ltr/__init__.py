@@ -1,0 +1,1 @@
+"""ltr: learning tracking representations (training)."""

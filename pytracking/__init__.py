@@ -1,0 +1,1 @@
+"""pytracking: tracker evaluation, benchmarks and analysis."""

@@ -1,0 +1,88 @@
+"""GOT-10k test and validation sets.
+
+Layout under the ``got10k_path`` root::
+
+    <split>/list.txt                  # one sequence name per line (GOT-10k_Test_000001 ...)
+    <split>/<seq>/00000001.jpg ...    # the frames, in sorted file-name order
+    <split>/<seq>/groundtruth.txt     # "x,y,w,h" rows; the test split publishes only the first
+    <split>/<seq>/absence.label       # val only: 1 where the target is absent
+    <split>/<seq>/cover.label         # val only: visible fraction in eighths (0 = fully hidden)
+
+Test sequences get a (1, 4) ground truth (results are scored by the evaluation server);
+validation sequences get one row per frame and ``target_visible`` from the labels.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from pytracking.evaluation.data import BaseDataset, DatasetError, Sequence, read_flag_rows, read_number_rows
+from pytracking.evaluation.environment import PathLike
+
+SPLITS = ("test", "val")
+
+
+class GOT10kDataset(BaseDataset):
+    """GOT-10k (Huang et al., TPAMI 2019) ``test`` or ``val`` split; sequences have ``dataset='got10k'``."""
+    name = "got10k"
+    path_key = "got10k_path"
+
+    def __init__(self, root: Optional[PathLike] = None, split: str = "test"):
+        if split not in SPLITS:
+            raise ValueError(f"GOT-10k split must be one of {SPLITS}, got '{split}'")
+        super().__init__(root)
+        self.split = split
+        self.split_dir = self.root / split
+        self._names = self._read_list(self.split_dir / "list.txt")
+
+    @staticmethod
+    def _read_list(path: Path) -> list:
+        if not path.is_file():
+            raise DatasetError(f"GOT-10k sequence list '{path}' does not exist (expected <root>/<split>/list.txt)")
+        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+    def sequence_names(self) -> list:
+        return list(self._names)
+
+    def _build_sequence(self, name: str) -> Sequence:
+        seq_dir = self.split_dir / name
+        frames = self._frames(seq_dir, name)
+        gt_file = seq_dir / "groundtruth.txt"
+        if self.split == "test":
+            return Sequence(name, frames, self.name, read_number_rows(gt_file, 4, max_rows=1))
+        ground_truth = read_number_rows(gt_file, 4)
+        if len(ground_truth) != len(frames):
+            raise DatasetError(f"{gt_file}: {len(ground_truth)} ground-truth rows for {len(frames)} images in '{seq_dir}'")
+        return Sequence(name, frames, self.name, ground_truth,
+                        target_visible=self._visibility(seq_dir, len(ground_truth)))
+
+    @staticmethod
+    def _frames(seq_dir: Path, name: str) -> list:
+        """Sorted paths of the sequence's ``.jpg`` images; raise when there are none."""
+        if not seq_dir.is_dir():
+            raise DatasetError(f"sequence '{name}': folder '{seq_dir}' does not exist")
+        frames = sorted(os.path.join(seq_dir, f) for f in os.listdir(seq_dir) if f.lower().endswith(".jpg"))
+        if not frames:
+            raise DatasetError(f"sequence '{name}': no .jpg images in '{seq_dir}'")
+        return frames
+
+    @staticmethod
+    def _visibility(seq_dir: Path, num_rows: int) -> Optional[np.ndarray]:
+        """(num_rows,) bool: cover > 0 from cover.label, else absence == 0, else None without labels."""
+        cover, absence = seq_dir / "cover.label", seq_dir / "absence.label"
+        if cover.is_file():
+            return _read_labels(cover, num_rows) > 0
+        if absence.is_file():
+            return _read_labels(absence, num_rows) == 0
+        return None
+
+
+def _read_labels(path: Path, num_rows: int) -> np.ndarray:
+    """(num_rows,) int64 labels of one label file; raise naming the file when the count differs."""
+    labels = read_flag_rows(path)
+    if len(labels) != num_rows:
+        raise DatasetError(f"{path}: {len(labels)} labels for {num_rows} ground-truth rows")
+    return labels

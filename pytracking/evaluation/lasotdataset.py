@@ -1,0 +1,66 @@
+"""LaSOT test set: the 280 sequences (70 classes x 4) of the official test split (Protocol II).
+
+Layout under the ``lasot_path`` root::
+
+    <class>/<class>-<k>/img/00000001.jpg ...
+    <class>/<class>-<k>/groundtruth.txt      # one comma-separated "x,y,w,h" row per frame
+    <class>/<class>-<k>/full_occlusion.txt   # one comma-separated line of 0/1 flags
+    <class>/<class>-<k>/out_of_view.txt      # likewise
+
+The number of frames is the number of ground-truth rows; the target is visible where it is
+neither fully occluded nor out of view.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist, frame_paths,
+                                        read_flag_rows, read_number_rows)
+from pytracking.evaluation.environment import PathLike
+
+SEQUENCE_LIST_FILE = Path(__file__).resolve().parent / "sequence_lists" / "lasot_test.txt"
+
+
+def lasot_test_sequence_names() -> list:
+    """The 280 names of the official LaSOT test split (``airplane-1`` ...), class by class."""
+    return [line.strip() for line in SEQUENCE_LIST_FILE.read_text().splitlines() if line.strip()]
+
+
+def lasot_class(sequence_name: str) -> str:
+    """Object class of a LaSOT sequence: ``'rubicCube-14'`` -> ``'rubicCube'``."""
+    return sequence_name.rsplit("-", 1)[0]
+
+
+class LaSOTDataset(BaseDataset):
+    """LaSOT test set (Fan et al., CVPR 2019); sequences have ``dataset='lasot'``."""
+    name = "lasot"
+    path_key = "lasot_path"
+
+    def __init__(self, root: Optional[PathLike] = None):
+        super().__init__(root)
+        self._names = lasot_test_sequence_names()
+
+    def sequence_names(self) -> list:
+        return list(self._names)
+
+    def _build_sequence(self, name: str) -> Sequence:
+        object_class = lasot_class(name)
+        seq_dir = self.root / object_class / name
+        ground_truth = read_number_rows(seq_dir / "groundtruth.txt", num_cols=4)
+        frames = frame_paths(seq_dir / "img", "%08d.jpg", 1, len(ground_truth))
+        check_frames_exist(frames, name)
+        occluded = self._read_flags(seq_dir / "full_occlusion.txt", len(ground_truth))
+        out_of_view = self._read_flags(seq_dir / "out_of_view.txt", len(ground_truth))
+        return Sequence(name, frames, self.name, ground_truth,
+                        target_visible=(occluded == 0) & (out_of_view == 0), object_class=object_class)
+
+    @staticmethod
+    def _read_flags(path: Path, num_rows: int) -> np.ndarray:
+        """(num_rows,) int64 flags of one label file; raise naming the file when the count differs."""
+        flags = read_flag_rows(path)
+        if len(flags) != num_rows:
+            raise DatasetError(f"{path}: {len(flags)} flags for {num_rows} ground-truth rows")
+        return flags

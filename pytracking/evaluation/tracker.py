@@ -1,0 +1,108 @@
+"""``Tracker``: a (tracker name, parameter name, run id) triple, its results folder and its run loop."""
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+
+from ltr.data.image_loader import imread_rgb
+from pytracking.evaluation.data import Sequence
+from pytracking.evaluation.environment import PathLike, resolve_path
+from pytracking.utils.params import TrackerParams
+
+
+def results_dir_name(parameter_name: str, run_id: Optional[int] = None) -> str:
+    """``default`` or ``default_003`` (PyTracking's layout for repeated runs)."""
+    return parameter_name if run_id is None else f"{parameter_name}_{run_id:03d}"
+
+
+class Tracker:
+    """A tracker configuration as evaluated on a benchmark.
+
+    Args:
+        name: tracker package under ``pytracking.tracker`` (e.g. ``atom``).
+        parameter_name: parameter module under ``pytracking.parameter.<name>`` (e.g. ``default``).
+        run_id: index of a repeated run; results go to ``<param>_<run_id:03d>``.
+        display_name: name used in tables and plot legends (default ``name/param[_run]``).
+        results_path: root of the raw results (default: the resolved ``results_path`` setting).
+    """
+
+    def __init__(self, name: str, parameter_name: str, run_id: Optional[int] = None,
+                 display_name: Optional[str] = None, results_path: Optional[PathLike] = None):
+        self.name = name
+        self.parameter_name = parameter_name
+        self.run_id = run_id
+        self.display_name = display_name or f"{name}/{results_dir_name(parameter_name, run_id)}"
+        self.results_dir = resolve_path("results_path", results_path) / name / results_dir_name(parameter_name, run_id)
+
+    def __repr__(self) -> str:
+        return f"Tracker({self.name!r}, {self.parameter_name!r}, run_id={self.run_id!r})"
+
+    def get_parameters(self) -> TrackerParams:
+        """Import ``pytracking.parameter.<name>.<param>`` and call its ``parameters()``."""
+        module_name = f"pytracking.parameter.{self.name}.{self.parameter_name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name is not None and module_name.startswith(err.name):
+                raise ValueError(f"no parameter file for tracker '{self.name}' named '{self.parameter_name}' "
+                                 f"(expected pytracking/parameter/{self.name}/{self.parameter_name}.py)") from None
+            raise
+        return module.parameters()
+
+    def tracker_class(self) -> type:
+        """The tracker class from ``pytracking.tracker.<name>.get_tracker_class()``."""
+        try:
+            module = importlib.import_module(f"pytracking.tracker.{self.name}")
+        except ModuleNotFoundError as err:
+            if err.name is not None and f"pytracking.tracker.{self.name}".startswith(err.name):
+                raise ValueError(f"unknown tracker '{self.name}' (no package pytracking/tracker/{self.name})") from None
+            raise
+        return module.get_tracker_class()
+
+    def create_tracker(self, debug: Optional[int] = None):
+        params = self.get_parameters()
+        if debug is not None:
+            params.debug = debug
+        params.tracker_name = self.name
+        params.param_name = self.parameter_name
+        return self.tracker_class()(params)
+
+    def run_sequence(self, seq: Sequence, debug: Optional[int] = None) -> dict:
+        """Track one sequence from its first-frame box.
+
+        Returns:
+            ``{'target_bbox': (N, 4) float64 array, 'time': (N,) seconds per frame}``; row 0 is the
+            initial box and its time is the initialisation time (image reading excluded).
+        """
+        tracker = self.create_tracker(debug)
+        init_info = seq.init_info()
+        image = imread_rgb(seq.frames[0])
+        start = time.perf_counter()
+        out = tracker.initialize(image, init_info) or {}
+        times = [out.get("time", time.perf_counter() - start)]
+        boxes = [init_info["init_bbox"]]
+        for frame in seq.frames[1:]:
+            image = imread_rgb(frame)
+            start = time.perf_counter()
+            out = tracker.track(image, {})
+            times.append(time.perf_counter() - start)
+            boxes.append(_check_box(out, seq.name, len(boxes)))
+        return {"target_bbox": np.asarray(boxes, dtype=np.float64), "time": np.asarray(times)}
+
+
+def _check_box(out: dict, seq_name: str, frame: int) -> list:
+    box = out.get("target_bbox") if isinstance(out, dict) else None
+    if box is None or len(box) != 4:
+        raise ValueError(f"tracker output on '{seq_name}' frame {frame} has no 4-value 'target_bbox': {out!r}")
+    return [float(v) for v in box]
+
+
+def trackerlist(name: str, parameter_name: str, run_ids: Optional[Iterable[Optional[int]]] = None,
+                display_name: Optional[str] = None, results_path: Optional[PathLike] = None) -> list:
+    """One ``Tracker`` per run id (``None`` = the single un-numbered run)."""
+    run_ids = [None] if run_ids is None else list(run_ids)
+    return [Tracker(name, parameter_name, run_id, display_name, results_path) for run_id in run_ids]

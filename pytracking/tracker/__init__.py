@@ -1,0 +1,1 @@
+"""Trackers: one package per tracker, each exposing ``get_tracker_class()``."""

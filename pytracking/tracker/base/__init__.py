@@ -1,0 +1,3 @@
+from pytracking.tracker.base.basetracker import BaseTracker
+
+__all__ = ["BaseTracker"]

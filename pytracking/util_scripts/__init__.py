@@ -1,0 +1,1 @@
+"""Command-line utilities around raw results (e.g. packing benchmark-server submissions)."""
