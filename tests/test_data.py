@@ -70,3 +70,32 @@ def test_sequence_list_indexes_by_name_and_position():
     assert isinstance(seqs[:1], SequenceList) and seqs.names() == ["x", "y"]
     with pytest.raises(KeyError, match="'z'"):
         seqs["z"]
+
+
+def test_box_count_must_match_frames_after_skipped_rows(tmp_path):
+    from pytracking.evaluation.data import read_boxes
+    path = tmp_path / "gt.txt"
+    path.write_text("1,1,1,1\n2,2,2,2\n3,3,3,3\n")
+    np.testing.assert_array_equal(read_boxes(path, 2, skip_rows=1)[:, 0], [2, 3])
+    with pytest.raises(DatasetError, match="3 ground-truth rows for 2 frames"):
+        read_boxes(path, 2)
+
+
+def test_fractional_flag_is_rejected(tmp_path):
+    path = tmp_path / "absence.label"
+    path.write_text("0\n0.5\n")
+    with pytest.raises(DatasetError, match=r"absence\.label:2: flag '0.5' is not an integer"):
+        read_flag_rows(path)
+
+
+def test_flag_count_is_checked_when_expected(tmp_path):
+    path = tmp_path / "cover.label"
+    path.write_text("1\n2\n")
+    with pytest.raises(DatasetError, match="2 flags for 3 ground-truth rows"):
+        read_flag_rows(path, expected_len=3)
+
+
+def test_missing_list_file_is_named(tmp_path):
+    from pytracking.evaluation.data import read_name_list
+    with pytest.raises(DatasetError, match="VOT sequence list .*list.txt' does not exist"):
+        read_name_list(tmp_path / "list.txt", "VOT sequence list")

@@ -65,10 +65,40 @@ def read_number_rows(path: PathLike, num_cols: Union[int, SequenceType[int]] = 4
     return np.asarray(rows, dtype=np.float64)
 
 
-def read_flag_rows(path: PathLike) -> np.ndarray:
+def read_boxes(path: PathLike, num_frames: int, skip_rows: int = 0, allow_nan: bool = False) -> np.ndarray:
+    """Ground-truth boxes of a sequence, one ``x, y, w, h`` row per evaluated frame.
+
+    Args:
+        path: annotation file (comma, tab or space separated).
+        num_frames: number of evaluated frames the rows must match.
+        skip_rows: leading rows to drop (frames left out of the evaluation, e.g. OTB Tiger1).
+        allow_nan: accept NaN rows (UAV123).
+    Returns:
+        (num_frames, 4) float64 array.
+    Raises:
+        DatasetError naming the file (and line) of a malformed row, or the file and both counts
+        when the row count differs from ``num_frames``.
+    """
+    boxes = read_number_rows(path, num_cols=4, allow_nan=allow_nan)[skip_rows:]
+    if len(boxes) != num_frames:
+        skipped = f" after skipping the first {skip_rows}" if skip_rows else ""
+        raise DatasetError(f"{path}: {len(boxes)} ground-truth rows{skipped} for {num_frames} frames")
+    return boxes
+
+
+def read_name_list(path: PathLike, what: str = "sequence list") -> list:
+    """Non-empty stripped lines of a list file (``list.txt``); raise naming the file when absent."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{what} '{path}' does not exist")
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def read_flag_rows(path: PathLike, expected_len: Optional[int] = None) -> np.ndarray:
     """Read integer flags separated by commas/whitespace/newlines (LaSOT occlusion, GOT-10k labels).
 
-    Returns a 1-D int64 array; raises DatasetError naming the file on a non-integer token.
+    Returns a 1-D int64 array; raises DatasetError naming the file on a non-integer token, or
+    when ``expected_len`` is given and the number of flags differs.
     """
     path = Path(path)
     if not path.is_file():
@@ -79,9 +109,14 @@ def read_flag_rows(path: PathLike) -> np.ndarray:
             if not tok:
                 continue
             try:
-                values.append(int(float(tok)))
+                value = float(tok)
             except ValueError:
-                raise DatasetError(f"{path}:{line_no}: non-numeric flag '{tok}'") from None
+                value = None
+            if value is None or not value.is_integer():
+                raise DatasetError(f"{path}:{line_no}: flag '{tok}' is not an integer")
+            values.append(int(value))
+    if expected_len is not None and len(values) != expected_len:
+        raise DatasetError(f"{path}: {len(values)} flags for {expected_len} ground-truth rows")
     return np.asarray(values, dtype=np.int64)
 
 

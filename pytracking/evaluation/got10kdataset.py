@@ -19,7 +19,8 @@ from typing import Optional
 
 import numpy as np
 
-from pytracking.evaluation.data import BaseDataset, DatasetError, Sequence, read_flag_rows, read_number_rows
+from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, read_boxes, read_flag_rows,
+                                        read_name_list, read_number_rows)
 from pytracking.evaluation.environment import PathLike
 
 SPLITS = ("test", "val")
@@ -36,13 +37,7 @@ class GOT10kDataset(BaseDataset):
         super().__init__(root)
         self.split = split
         self.split_dir = self.root / split
-        self._names = self._read_list(self.split_dir / "list.txt")
-
-    @staticmethod
-    def _read_list(path: Path) -> list:
-        if not path.is_file():
-            raise DatasetError(f"GOT-10k sequence list '{path}' does not exist (expected <root>/<split>/list.txt)")
-        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        self._names = read_name_list(self.split_dir / "list.txt", "GOT-10k sequence list")
 
     def sequence_names(self) -> list:
         return list(self._names)
@@ -53,9 +48,7 @@ class GOT10kDataset(BaseDataset):
         gt_file = seq_dir / "groundtruth.txt"
         if self.split == "test":
             return Sequence(name, frames, self.name, read_number_rows(gt_file, 4, max_rows=1))
-        ground_truth = read_number_rows(gt_file, 4)
-        if len(ground_truth) != len(frames):
-            raise DatasetError(f"{gt_file}: {len(ground_truth)} ground-truth rows for {len(frames)} images in '{seq_dir}'")
+        ground_truth = read_boxes(gt_file, len(frames))
         return Sequence(name, frames, self.name, ground_truth,
                         target_visible=self._visibility(seq_dir, len(ground_truth)))
 
@@ -74,15 +67,7 @@ class GOT10kDataset(BaseDataset):
         """(num_rows,) bool: cover > 0 from cover.label, else absence == 0, else None without labels."""
         cover, absence = seq_dir / "cover.label", seq_dir / "absence.label"
         if cover.is_file():
-            return _read_labels(cover, num_rows) > 0
+            return read_flag_rows(cover, num_rows) > 0
         if absence.is_file():
-            return _read_labels(absence, num_rows) == 0
+            return read_flag_rows(absence, num_rows) == 0
         return None
-
-
-def _read_labels(path: Path, num_rows: int) -> np.ndarray:
-    """(num_rows,) int64 labels of one label file; raise naming the file when the count differs."""
-    labels = read_flag_rows(path)
-    if len(labels) != num_rows:
-        raise DatasetError(f"{path}: {len(labels)} labels for {num_rows} ground-truth rows")
-    return labels

@@ -15,10 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 
-from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist, frame_paths,
-                                        read_flag_rows, read_number_rows)
+from pytracking.evaluation.data import (BaseDataset, Sequence, check_frames_exist, frame_paths, read_flag_rows,
+                                        read_name_list, read_number_rows)
 from pytracking.evaluation.environment import PathLike
 
 SEQUENCE_LIST_FILE = Path(__file__).resolve().parent / "sequence_lists" / "lasot_test.txt"
@@ -26,7 +25,7 @@ SEQUENCE_LIST_FILE = Path(__file__).resolve().parent / "sequence_lists" / "lasot
 
 def lasot_test_sequence_names() -> list:
     """The 280 names of the official LaSOT test split (``airplane-1`` ...), class by class."""
-    return [line.strip() for line in SEQUENCE_LIST_FILE.read_text().splitlines() if line.strip()]
+    return read_name_list(SEQUENCE_LIST_FILE)
 
 
 def lasot_class(sequence_name: str) -> str:
@@ -52,15 +51,7 @@ class LaSOTDataset(BaseDataset):
         ground_truth = read_number_rows(seq_dir / "groundtruth.txt", num_cols=4)
         frames = frame_paths(seq_dir / "img", "%08d.jpg", 1, len(ground_truth))
         check_frames_exist(frames, name)
-        occluded = self._read_flags(seq_dir / "full_occlusion.txt", len(ground_truth))
-        out_of_view = self._read_flags(seq_dir / "out_of_view.txt", len(ground_truth))
+        occluded = read_flag_rows(seq_dir / "full_occlusion.txt", len(ground_truth))
+        out_of_view = read_flag_rows(seq_dir / "out_of_view.txt", len(ground_truth))
         return Sequence(name, frames, self.name, ground_truth,
                         target_visible=(occluded == 0) & (out_of_view == 0), object_class=object_class)
-
-    @staticmethod
-    def _read_flags(path: Path, num_rows: int) -> np.ndarray:
-        """(num_rows,) int64 flags of one label file; raise naming the file when the count differs."""
-        flags = read_flag_rows(path)
-        if len(flags) != num_rows:
-            raise DatasetError(f"{path}: {len(flags)} flags for {num_rows} ground-truth rows")
-        return flags

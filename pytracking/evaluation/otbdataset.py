@@ -19,11 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-import numpy as np
 
-from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist,
-                                        frame_paths, read_number_rows)
-from pytracking.evaluation.environment import PathLike
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths, read_boxes
 
 
 class OTBEntry(NamedTuple):
@@ -152,26 +149,6 @@ OTB_SEQUENCES: tuple = (
 _BY_NAME = {entry.name: entry for entry in OTB_SEQUENCES}
 
 
-def read_sequence_boxes(anno_path: PathLike, num_frames: int, skip_rows: int = 0) -> np.ndarray:
-    """Ground-truth boxes of a sequence, one row per evaluated frame.
-
-    Args:
-        anno_path: text file of ``x, y, w, h`` rows (comma, tab or space separated).
-        num_frames: number of evaluated frames the rows must match.
-        skip_rows: leading rows to drop (frames left out of the evaluation).
-    Returns:
-        (num_frames, 4) float64 array.
-    Raises:
-        DatasetError naming the file (and line) of a malformed row, or the file and both counts
-        when the row count differs from ``num_frames``.
-    """
-    boxes = read_number_rows(anno_path, num_cols=4)[skip_rows:]
-    if len(boxes) != num_frames:
-        skipped = f" after skipping the first {skip_rows}" if skip_rows else ""
-        raise DatasetError(f"{anno_path}: {len(boxes)} ground-truth rows{skipped} for {num_frames} frames")
-    return boxes
-
-
 def read_attributes(path: Path) -> Optional[tuple]:
     """Comma-separated attribute tags (``IPR, OPR, BC`` -> ``('IPR', 'OPR', 'BC')``); None if no file."""
     if not path.is_file():
@@ -191,7 +168,7 @@ class OTBDataset(BaseDataset):
         entry = _BY_NAME[name]
         folder = self.root / entry.sequence_folder
         frames = frame_paths(folder / "img", f"%0{entry.digits}d.{entry.ext}", entry.first, entry.last)
-        boxes = read_sequence_boxes(folder / entry.anno, len(frames), entry.skip_rows)
+        boxes = read_boxes(folder / entry.anno, len(frames), entry.skip_rows)
         check_frames_exist(frames, name)
         return Sequence(name=name, frames=frames, dataset=self.name, ground_truth_rect=boxes,
                         object_class=entry.object_class, attributes=read_attributes(folder / "attrs.txt"))

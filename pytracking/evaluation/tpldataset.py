@@ -20,9 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths, read_boxes
 from pytracking.evaluation.environment import PathLike
-from pytracking.evaluation.otbdataset import read_sequence_boxes
 
 # (official name <S>, first frame, last frame)
 TPL_SEQUENCES: tuple = (
@@ -199,6 +198,6 @@ class TPLDataset(BaseDataset):
         official, first, last = _BY_NAME[name]
         folder = self._sequence_folder(name, official)
         frames = frame_paths(folder / "img", "%04d.jpg", first, last)
-        boxes = read_sequence_boxes(folder / f"{official}_gt.txt", len(frames))
+        boxes = read_boxes(folder / f"{official}_gt.txt", len(frames))
         check_frames_exist(frames, name)
         return Sequence(name=name, frames=frames, dataset=self.name, ground_truth_rect=boxes)

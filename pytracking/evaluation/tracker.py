@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 import time
-from pathlib import Path
 from typing import Iterable, Optional
 
 import numpy as np

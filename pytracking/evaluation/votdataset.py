@@ -17,7 +17,7 @@ from typing import Optional
 import numpy as np
 
 from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist, frame_paths,
-                                        read_number_rows)
+                                        read_name_list, read_number_rows)
 from pytracking.evaluation.environment import PathLike
 
 
@@ -53,10 +53,7 @@ class VOTDataset(BaseDataset):
 
     def __init__(self, root: Optional[PathLike] = None):
         super().__init__(root)
-        list_file = self.root / "list.txt"
-        if not list_file.is_file():
-            raise DatasetError(f"VOT sequence list '{list_file}' does not exist (expected <root>/list.txt)")
-        self._names = [line.strip() for line in list_file.read_text().splitlines() if line.strip()]
+        self._names = read_name_list(self.root / "list.txt", "VOT sequence list")
 
     def sequence_names(self) -> list:
         return list(self._names)

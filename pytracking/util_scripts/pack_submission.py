@@ -127,12 +127,14 @@ def _write_zip(path: Path, members: Iterable[tuple]) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface (see the module docstring)."""
     parser = argparse.ArgumentParser(description="Pack raw results into a GOT-10k or TrackingNet server submission.")
     parser.add_argument("benchmark", choices=("got10k", "trackingnet"))
     parser.add_argument("tracker_name", help="tracker name, e.g. atom")
     parser.add_argument("param_name", help="parameter name, e.g. default")
     parser.add_argument("--runs", type=int, default=None,
-                        help="GOT-10k: pack the runs <param>_000 .. <param>_<N-1> (N <= 3); default: the folder <param>")
+                        help="GOT-10k: pack the runs <param>_000 .. <param>_<N-1> (N <= 3); "
+                             "default: the folder <param>")
     parser.add_argument("--run-id", type=int, default=None,
                         help="TrackingNet: pack the run <param>_<ID>; default: the folder <param>")
     parser.add_argument("--results-path", default=None, help="root of the raw results (default: results_path setting)")
