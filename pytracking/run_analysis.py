@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fail on a missing result file instead of dropping the sequence for all trackers")
     parser.add_argument("--exclude-invalid-frames", action="store_true",
                         help="divide by the number of valid frames instead of the sequence length")
+    parser.add_argument("--valid-rule", choices=("xywh", "wh"), default="xywh",
+                        help="ground-truth boxes count as valid when x,y,w,h > 0 (default, current PyTracking) "
+                             "or only w,h > 0 (older PyTracking and the CFKD fork)")
     parser.add_argument("--playback", nargs="+", default=None, metavar="SEQ",
                         help="write <plot-dir>/<SEQ>_playback.png contact sheets of these sequences")
     return parser
@@ -58,7 +61,7 @@ def run(args: argparse.Namespace) -> None:
     sequences = load_sequences(args.dataset, args.dataset_path, args.sequences)
     skip_missing = not args.no_skip_missing
     result = compute_results(trackers, sequences, skip_missing=skip_missing,
-                             exclude_invalid_frames=args.exclude_invalid_frames)
+                             exclude_invalid_frames=args.exclude_invalid_frames, valid_rule=args.valid_rule)
     if result.skipped:
         print(f"Skipped {len(result.skipped)} sequence(s) missing for some tracker: {', '.join(result.skipped)}")
     print(summary_table(result))

@@ -126,3 +126,10 @@ def test_got10k_length_mismatch_raises(tmp_path):
     write(tmp_path, "trk", "default", ["a"], GT[:3])
     with pytest.raises(PredictionError, match="3 predicted boxes for 4"):
         compute_got10k_scores([Tracker("trk", "default", results_path=tmp_path)], sequences("a"))
+
+
+def test_legacy_valid_rule_counts_boxes_at_negative_x():
+    from pytracking.analysis.metrics import GroundTruthTable
+    seq = Sequence("edge", ["f0", "f1"], "otb", [[5, 5, 4, 4], [-2, 5, 4, 4]])
+    assert GroundTruthTable.from_sequences([seq]).valid.tolist() == [True, False]
+    assert GroundTruthTable.from_sequences([seq], valid_rule="wh").valid.tolist() == [True, True]

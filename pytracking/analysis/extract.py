@@ -154,7 +154,8 @@ def run_curves(table: metrics.GroundTruthTable, preds: SequenceType[np.ndarray],
 
 
 def compute_results(trackers: SequenceType[Tracker], sequences: SequenceType[Sequence],
-                    skip_missing: bool = True, exclude_invalid_frames: bool = False) -> AnalysisResult:
+                    skip_missing: bool = True, exclude_invalid_frames: bool = False,
+                    valid_rule: str = "xywh") -> AnalysisResult:
     """Analyse the raw results of ``trackers`` (repeated runs merged) on ``sequences``.
 
     Args:
@@ -164,12 +165,14 @@ def compute_results(trackers: SequenceType[Tracker], sequences: SequenceType[Seq
             or run (listed in ``AnalysisResult.skipped``); otherwise raise MissingResultsError.
         exclude_invalid_frames: divide counts by the number of valid frames instead of the
             number of ground-truth rows.
+        valid_rule: ``'xywh'`` (default) or ``'wh'`` to reproduce older PyTracking / the CFKD fork
+            (see ``metrics.GroundTruthTable.from_sequences``).
     """
     if not trackers:
         raise ValueError("no trackers to analyse")
     groups = group_runs(trackers)
     kept, skipped = select_sequences(groups, sequences, skip_missing)
-    table = metrics.GroundTruthTable.from_sequences(kept)
+    table = metrics.GroundTruthTable.from_sequences(kept, valid_rule)
     columns = np.flatnonzero([seq.name not in skipped for seq in sequences])   # positions of ``kept``
     shape = (len(groups), len(sequences))
     out = {"success": np.full(shape + (len(metrics.OVERLAP_THRESHOLDS),), np.nan),

@@ -76,6 +76,10 @@ def normalised_centre_error(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
         return np.sqrt((diff * diff).sum(axis=1))
 
 
+# columns of the ground-truth box that must be > 0 for a frame to be valid
+VALID_RULES = {"xywh": slice(0, 4), "wh": slice(2, 4)}
+
+
 @dataclass
 class GroundTruthTable:
     """The ground truth of S sequences concatenated into F frames (built once per analysis).
@@ -89,7 +93,7 @@ class GroundTruthTable:
         offset: (F,) frame number inside its sequence.
         gt_nan: (F,) ground-truth row holds a NaN (UAV123 marks absent targets so).
         visible: (F,) target visible (``Sequence.target_visible``; None = all visible).
-        valid: (F,) ``x, y, w, h > 0`` and visible.
+        valid: (F,) ``x, y, w, h > 0`` (or ``w, h > 0`` with the 'wh' rule) and visible.
         uav: (F,) frame belongs to a 'uav' sequence (invalid frames: centre error -1).
         lasot: (F,) frame belongs to a 'lasot' sequence (invisible frames: centre errors +inf).
         lasot_sequence: (S,) sequence is from 'lasot' (a short prediction is an error).
@@ -108,8 +112,14 @@ class GroundTruthTable:
     lasot_sequence: np.ndarray
 
     @classmethod
-    def from_sequences(cls, sequences: SequenceType[Sequence]) -> "GroundTruthTable":
-        """Concatenate the sequences' ground truth; raise on NaN ground truth outside 'uav'."""
+    def from_sequences(cls, sequences: SequenceType[Sequence], valid_rule: str = "xywh") -> "GroundTruthTable":
+        """Concatenate the sequences' ground truth; raise on NaN ground truth outside 'uav'.
+
+        ``valid_rule``: ``'xywh'`` (current PyTracking: all of x, y, w, h > 0) or ``'wh'`` (older
+        PyTracking and the CFKD fork: only w, h > 0), ANDed with target visibility.
+        """
+        if valid_rule not in VALID_RULES:
+            raise ValueError(f"valid_rule must be one of {sorted(VALID_RULES)}, got '{valid_rule}'")
         for seq in sequences:
             if seq.dataset != "uav" and np.isnan(seq.ground_truth_rect).any():
                 frame = int(np.isnan(seq.ground_truth_rect).any(axis=1).argmax())
@@ -125,7 +135,7 @@ class GroundTruthTable:
         return cls(names=[s.name for s in sequences], gt=gt, starts=starts, lengths=lengths,
                    seq_index=seq_index, offset=np.arange(len(gt)) - starts[seq_index],
                    gt_nan=np.isnan(gt).any(axis=1), visible=visible,
-                   valid=(gt > 0).all(axis=1) & visible, uav=_from_dataset(sequences, "uav")[seq_index],
+                   valid=(gt[:, VALID_RULES[valid_rule]] > 0).all(axis=1) & visible, uav=_from_dataset(sequences, "uav")[seq_index],
                    lasot=lasot_sequence[seq_index], lasot_sequence=lasot_sequence)
 
     def __len__(self) -> int:
