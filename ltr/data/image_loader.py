@@ -13,9 +13,32 @@ except ImportError:  # pragma: no cover - depends on the environment
     _jpeg4py = None
 
 
+class UnreadableImageError(IOError):
+    """An image file is missing or cannot be decoded.
+
+    Attributes:
+        path: the image file.
+        reason: why it could not be read (``'file does not exist'``, ``'cannot be decoded'``).
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], reason: str = "cannot be decoded"):
+        super().__init__(os.fspath(path), reason)  # args stay (path, reason): the error pickles across processes
+        self.path = os.fspath(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot read image '{self.path}': {self.reason}"
+
+
 def imread_rgb(path: Union[str, os.PathLike]) -> np.ndarray:
-    """Read an image file as an (H, W, 3) RGB uint8 array; raise naming the file when unreadable."""
+    """Read an image file as an (H, W, 3) RGB uint8 array.
+
+    Raises:
+        UnreadableImageError naming the file when it does not exist or cannot be decoded.
+    """
     path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise UnreadableImageError(path, "file does not exist")
     if _jpeg4py is not None and path.lower().endswith((".jpg", ".jpeg")):
         try:
             return _jpeg4py.JPEG(path).decode()
@@ -23,6 +46,5 @@ def imread_rgb(path: Union[str, os.PathLike]) -> np.ndarray:
             pass
     image = cv2.imread(path, cv2.IMREAD_COLOR)
     if image is None:
-        reason = "file does not exist" if not os.path.exists(path) else "cannot be decoded"
-        raise IOError(f"cannot read image '{path}': {reason}")
+        raise UnreadableImageError(path, "cannot be decoded")
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)

@@ -37,6 +37,11 @@ PATH_DEFAULTS: dict[str, str] = {
     "tpl_path": "data/tc128",
     "vot_path": "data/vot",
     "synthetic_path": "data/synthetic",
+    # training (ltr): GOT-10k, LaSOT and TrackingNet share the roots above
+    "workspace_path": "workspace",
+    "coco_path": "data/coco",
+    "imagenetvid_path": "data/ILSVRC2015",
+    "synthetic_train_path": "data/synthetic_train",
 }
 
 PathLike = Union[str, os.PathLike]
