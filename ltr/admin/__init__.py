@@ -1,0 +1,1 @@
+"""Training administration: settings, paths, checkpoints, statistics, logging, distributed helpers."""
