@@ -36,3 +36,12 @@ def require_otb_sample() -> Path:
     if not OTB_SAMPLE.is_dir():
         pytest.skip(f"real OTB sample not available ({OTB_SAMPLE} missing: ../shared is absent)")
     return OTB_SAMPLE
+
+
+@pytest.fixture(scope="session")
+def synthetic_root(tmp_path_factory) -> Path:
+    """The default synthetic benchmark, generated once per test session."""
+    from pytracking.evaluation.syntheticdataset import SyntheticDataset
+    root = tmp_path_factory.mktemp("synthetic") / "benchmark"
+    SyntheticDataset(root)
+    return root

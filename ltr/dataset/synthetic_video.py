@@ -12,22 +12,15 @@ Use a seed other than the evaluation benchmark's (0) so training and test videos
 """
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
 from pytracking.evaluation import synthetic
-from pytracking.evaluation.data import DatasetError, read_flag_rows, read_number_rows
+from pytracking.evaluation.data import read_flag_rows, read_number_rows
 from pytracking.evaluation.environment import PathLike, resolve_path
 
 DEFAULT_NUM_SEQUENCES = 60
-
-
-def expected_meta(seed: int, num_sequences: int) -> dict:
-    """The ``meta.json`` entries that identify a generation: version, seed and sequence names."""
-    return {"version": synthetic.GENERATOR_VERSION, "seed": seed,
-            "sequences": [spec.name for spec in synthetic.default_specs(num_sequences)]}
 
 
 class SyntheticVideo(BaseVideoDataset):
@@ -48,31 +41,11 @@ class SyntheticVideo(BaseVideoDataset):
     def __init__(self, root: Optional[PathLike] = None, seed: int = 1, num_sequences: int = DEFAULT_NUM_SEQUENCES,
                  image_loader: ImageLoader = imread_rgb):
         root = resolve_path("synthetic_train_path", root)
-        self.seed, self.num_sequences = seed, num_sequences
-        if not root.is_dir():
-            try:
-                synthetic.write_benchmark(root, seed=seed, num_sequences=num_sequences)
-            except FileExistsError:  # another process generated it meanwhile
-                pass
+        self._names = synthetic.ensure_benchmark(root, seed, num_sequences)
         super().__init__(root, image_loader)
 
     def _list_sequences(self) -> list:
-        meta_file = self.root / "meta.json"
-        try:
-            meta = json.loads(meta_file.read_text())
-        except FileNotFoundError:
-            raise DatasetError(f"synthetic videos: '{meta_file}' does not exist; delete '{self.root}' "
-                               "to regenerate it") from None
-        except json.JSONDecodeError as err:
-            raise DatasetError(f"synthetic videos: '{meta_file}' is not valid JSON ({err})") from None
-        expected = expected_meta(self.seed, self.num_sequences)
-        found = {key: meta.get(key) for key in expected}
-        if found != expected:
-            raise ValueError(f"synthetic videos in '{self.root}' were generated with version {found['version']}, "
-                             f"seed {found['seed']}, {len(found['sequences'] or [])} sequences; requested version "
-                             f"{expected['version']}, seed {self.seed}, {self.num_sequences} sequences. Use another "
-                             "root or delete this one to regenerate")
-        return [name for name in meta["sequences"] if (self.root / name).is_dir()]
+        return [name for name in self._names if (self.root / name).is_dir()]
 
     def _read_annotation(self, seq_id: int) -> SequenceAnnotation:
         seq_dir = self.root / self.sequence_list[seq_id]

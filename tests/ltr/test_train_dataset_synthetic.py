@@ -49,5 +49,5 @@ def test_get_frames_returns_rgb_frames_of_the_generator_size(generated):
 
 
 def test_other_seed_on_an_existing_root_is_rejected(generated):
-    with pytest.raises(ValueError, match=f"'{generated}' were generated with version 1, seed 1, 4 sequences"):
+    with pytest.raises(ValueError, match=f"'{generated}' was generated with version 1, seed 1, 4 sequences"):
         SyntheticVideo(generated, seed=2, num_sequences=4)

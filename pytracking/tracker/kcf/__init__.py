@@ -1,0 +1,5 @@
+from pytracking.tracker.kcf.kcf import KCF
+
+
+def get_tracker_class() -> type:
+    return KCF
