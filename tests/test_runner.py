@@ -109,3 +109,18 @@ def test_tracker_output_without_box_is_rejected(tmp_path):
             return tracker
     with pytest.raises(ValueError, match="frame 1 has no 4-value 'target_bbox'"):
         Broken(tmp_path).run_sequence(make_sequences(tmp_path, ("a",))[0])
+
+
+def test_tracker_thread_setting_applies_while_tracking_only(tmp_path):
+    import torch
+    seen = []
+
+    class ThreadProbe(ShiftEvalTracker):
+        def create_tracker(self, debug=None):
+            tracker = ShiftTracker(TrackerParams(fail=False, num_threads=1))
+            original = tracker.track
+            tracker.track = lambda image, info=None: seen.append(torch.get_num_threads()) or original(image, info)
+            return tracker
+    before = torch.get_num_threads()
+    ThreadProbe(tmp_path).run_sequence(make_sequences(tmp_path, ("a",))[0])
+    assert set(seen) == {1} and torch.get_num_threads() == before

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import importlib
 import time
+from contextlib import contextmanager
 from typing import Iterable, Optional
 
 import numpy as np
+import torch
 
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.data import Sequence
@@ -78,6 +80,11 @@ class Tracker:
             initial box and its time is the initialisation time (image reading excluded).
         """
         tracker = self.create_tracker(debug)
+        with intra_op_threads(tracker.params.get("num_threads", None)):
+            return self._track(tracker, seq)
+
+    @staticmethod
+    def _track(tracker, seq: Sequence) -> dict:
         init_info = seq.init_info()
         image = imread_rgb(seq.frames[0])
         start = time.perf_counter()
@@ -91,6 +98,24 @@ class Tracker:
             times.append(time.perf_counter() - start)
             boxes.append(_check_box(out, seq.name, len(boxes)))
         return {"target_bbox": np.asarray(boxes, dtype=np.float64), "time": np.asarray(times)}
+
+
+@contextmanager
+def intra_op_threads(num_threads: Optional[int]):
+    """Run with ``torch.set_num_threads(num_threads)`` (unchanged when None), then restore.
+
+    Trackers with tiny per-frame workloads set ``params.num_threads = 1``: OpenMP parallel
+    regions on a loaded machine cost far more than such workloads themselves.
+    """
+    if num_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(num_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _check_box(out: dict, seq_name: str, frame: int) -> list:

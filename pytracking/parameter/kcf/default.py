@@ -13,5 +13,6 @@ def parameters() -> TrackerParams:
         scales=(0.98, 1.0, 1.02),    # relative scales searched per frame
         scale_penalty=0.995,         # response multiplier of the non-unit scales
         min_size=4.0,                # the box never shrinks below this many pixels per side
+        num_threads=1,               # torch intra-op threads while tracking (tiny FFTs: 1 is fastest)
         debug=0,
     )
