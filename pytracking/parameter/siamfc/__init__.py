@@ -1,0 +1,2 @@
+"""Parameters of the SiamFC tracker: SiamFC (``default``) and the folded FDSiamFC networks
+(``fdsiamfc_30``, ``fdsiamfc_15``), with their UAV123 (``*_uav``) and UAV20L (``*_uav20l``) variants."""
