@@ -123,15 +123,22 @@ class Normalize(Transform):
         return (image - self.mean) / self.std
 
 
-class ToGrayscale(Transform):
-    """With probability ``probability``, replace RGB by its gray level in all three channels."""
+class RandomlyApplied(Transform):
+    """A transform applied with probability ``probability``: the drawn parameter is a bool."""
 
-    def __init__(self, probability: float = 0.5, joint: bool = True):
+    def __init__(self, probability: float, joint: bool):
         super().__init__(joint)
         self.probability = probability
 
     def draw(self, rng: random.Random, size: tuple) -> bool:
         return rng.random() < self.probability
+
+
+class ToGrayscale(RandomlyApplied):
+    """With probability ``probability``, replace RGB by its gray level in all three channels."""
+
+    def __init__(self, probability: float = 0.5, joint: bool = True):
+        super().__init__(probability, joint)
 
     def transform_image(self, image: Image, params: bool) -> np.ndarray:
         image = _require_array(image, self)
@@ -157,15 +164,11 @@ class ColorJitter(Transform):
         return np.clip(image.astype(np.float32) * np.float32(params), 0.0, 255.0)
 
 
-class RandomHorizontalFlip(Transform):
+class RandomHorizontalFlip(RandomlyApplied):
     """With probability ``probability``, mirror the image left-right; a box becomes ``[W - x - w, y, w, h]``."""
 
     def __init__(self, probability: float = 0.5, joint: bool = False):
-        super().__init__(joint)
-        self.probability = probability
-
-    def draw(self, rng: random.Random, size: tuple) -> bool:
-        return rng.random() < self.probability
+        super().__init__(probability, joint)
 
     def transform_image(self, image: Image, params: bool) -> np.ndarray:
         image = _require_array(image, self)
@@ -178,15 +181,12 @@ class RandomHorizontalFlip(Transform):
         return torch.stack((size[1] - x - w, y, w, h), dim=-1)
 
 
-class Blur(Transform):
+class Blur(RandomlyApplied):
     """With probability ``probability``, Gaussian blur of standard deviation ``sigma`` pixels."""
 
     def __init__(self, sigma: float, probability: float = 1.0, joint: bool = False):
-        super().__init__(joint)
-        self.sigma, self.probability = sigma, probability
-
-    def draw(self, rng: random.Random, size: tuple) -> bool:
-        return rng.random() < self.probability
+        super().__init__(probability, joint)
+        self.sigma = sigma
 
     def transform_image(self, image: Image, params: bool) -> np.ndarray:
         image = _require_array(image, self)
