@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine: `make demo` and `make test`.
 PYTHON := .venv/bin/python
-SHARED_OTB := ../shared/data/otb_sample
 DEMO_RESULTS := results/demo
+DEMO_WORKSPACE := workspace/fdsiamfc_demo
 
 .PHONY: install demo test benchmark clean
 
@@ -10,19 +10,13 @@ install: .venv/.installed
 .venv/.installed: setup.py install.sh
 	./install.sh
 
-# Main job on the embedded default data: the baseline tracker on the synthetic benchmark
-# (generated on first use), then the analysis table and plots (and the real OTB sample when present).
+# Main job on the embedded default data (CPU, a few minutes): train a small SiamFC teacher on synthetic
+# videos, compress it with FDSiamFC (FD schedule, candidate selection, fold), evaluate teacher, folded student
+# and the KCF baseline on the synthetic benchmark (and the real OTB sample when present), print one table
+# (scores, parameters, MACs, CPU FPS) and write plots. A second run reuses the finished training and results.
 demo: install
-	$(PYTHON) pytracking/run_tracker.py kcf default --dataset synthetic --results-path $(DEMO_RESULTS)
-	$(PYTHON) pytracking/run_analysis.py --dataset synthetic --results-path $(DEMO_RESULTS) \
-		--trackers kcf/default --per-sequence --plot-dir $(DEMO_RESULTS)/plots/synthetic
-	@if [ -d $(SHARED_OTB) ]; then \
-		$(PYTHON) pytracking/run_tracker.py kcf default --dataset otb --dataset-path $(SHARED_OTB) \
-			--sequence Football1 --results-path $(DEMO_RESULTS) && \
-		$(PYTHON) pytracking/run_analysis.py --dataset otb --dataset-path $(SHARED_OTB) --sequences Football1 \
-			--results-path $(DEMO_RESULTS) --trackers kcf/default --plot-dir $(DEMO_RESULTS)/plots/otb_sample; \
-	fi
-	@echo "demo done: results in $(DEMO_RESULTS), plots in $(DEMO_RESULTS)/plots"
+	$(PYTHON) ltr/experiments/fdsiamfc_demo.py --workspace $(DEMO_WORKSPACE) --results-path $(DEMO_RESULTS)
+	@echo "demo done: results in $(DEMO_RESULTS), plots in $(DEMO_RESULTS)/plots, training in $(DEMO_WORKSPACE)"
 
 test: install
 	$(PYTHON) -m pytest -q tests

@@ -10,6 +10,7 @@ from pytracking.evaluation.environment import PathLike
 # name -> (module under pytracking.evaluation, class, constructor keyword arguments)
 DATASETS: dict = {
     "otb": ("otbdataset", "OTBDataset", {}),
+    "otb2013": ("otbdataset", "OTBDataset", {"subset": "otb2013"}),
     "lasot": ("lasotdataset", "LaSOTDataset", {}),
     "got10k_test": ("got10kdataset", "GOT10kDataset", {"split": "test"}),
     "got10k_val": ("got10kdataset", "GOT10kDataset", {"split": "val"}),
@@ -24,13 +25,17 @@ DATASETS: dict = {
 }
 
 
-def get_dataset_loader(name: str, root: Optional[PathLike] = None) -> BaseDataset:
-    """The dataset object of benchmark ``name``, its root resolved from ``root`` or the path settings."""
+def get_dataset_loader(name: str, root: Optional[PathLike] = None, **options) -> BaseDataset:
+    """The dataset object of benchmark ``name``, its root resolved from ``root`` or the path settings.
+
+    ``options`` are extra constructor arguments of the dataset class, overriding the registry's
+    (e.g. ``seed=2, num_sequences=3`` for ``synthetic``).
+    """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset '{name}'; known: {', '.join(sorted(DATASETS))}")
     module_name, class_name, kwargs = DATASETS[name]
     module = importlib.import_module(f"pytracking.evaluation.{module_name}")
-    return getattr(module, class_name)(root=root, **kwargs)
+    return getattr(module, class_name)(root=root, **{**kwargs, **options})
 
 
 def get_dataset(*names: str, root: Optional[PathLike] = None,
@@ -43,12 +48,13 @@ def get_dataset(*names: str, root: Optional[PathLike] = None,
 
 
 def load_sequences(name: str, root: Optional[PathLike] = None,
-                   selection: Optional[Iterable[str]] = None) -> SequenceList:
+                   selection: Optional[Iterable[str]] = None, **options) -> SequenceList:
     """Sequences of benchmark ``name``; ``selection`` holds sequence names or indices (as strings).
 
     Only the selected sequences are read, so a subset works on a partially downloaded benchmark.
+    ``options`` are passed to the dataset class (see :func:`get_dataset_loader`).
     """
-    loader = get_dataset_loader(name, root)
+    loader = get_dataset_loader(name, root, **options)
     if not selection:
         return loader.get_sequence_list()
     names = loader.sequence_names()

@@ -13,6 +13,10 @@ cases: two targets share the Jogging and Skating2 folders (``groundtruth_rect.1.
 ``.2.txt``), Human4_2 uses ``Human4/groundtruth_rect.2.txt``, several sequences are evaluated
 on a frame range only (e.g. David 300-770, Football1 1-74 of its 81 images), and Tiger1 leaves
 out its first 5 frames and ground-truth rows.
+
+``OTBDataset(subset='otb2013')`` (registry name ``otb2013``) restricts it to the 51 sequences of
+OTB-2013 (Wu, Lim and Yang, CVPR 2013; the GOT-10k toolkit's ``OTB(version=2013)`` list: 50
+folders, Jogging holding two targets). The sequences keep the OTB-100 frame ranges above.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from typing import NamedTuple, Optional
 
 
 from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths, read_boxes
+from pytracking.evaluation.environment import PathLike
 
 
 class OTBEntry(NamedTuple):
@@ -148,6 +153,17 @@ OTB_SEQUENCES: tuple = (
 )
 _BY_NAME = {entry.name: entry for entry in OTB_SEQUENCES}
 
+OTB2013_NAMES: tuple = (
+    "Basketball", "Bolt", "Boy", "Car4", "CarDark", "CarScale", "Coke", "Couple", "Crossing", "David", "David2",
+    "David3", "Deer", "Dog1", "Doll", "Dudek", "FaceOcc1", "FaceOcc2", "Fish", "FleetFace", "Football",
+    "Football1", "Freeman1", "Freeman3", "Freeman4", "Girl", "Ironman", "Jogging_1", "Jogging_2", "Jumping",
+    "Lemming", "Liquor", "Matrix", "Mhyang", "MotorRolling", "MountainBike", "Shaking", "Singer1", "Singer2",
+    "Skating1", "Skiing", "Soccer", "Subway", "Suv", "Sylvester", "Tiger1", "Tiger2", "Trellis", "Walking",
+    "Walking2", "Woman",
+)
+"""The 51 OTB-2013 sequences (names as in :data:`OTB_SEQUENCES`)."""
+SUBSETS: dict = {"otb2013": OTB2013_NAMES}
+
 
 def read_attributes(path: Path) -> Optional[tuple]:
     """Comma-separated attribute tags (``IPR, OPR, BC`` -> ``('IPR', 'OPR', 'BC')``); None if no file."""
@@ -157,12 +173,23 @@ def read_attributes(path: Path) -> Optional[tuple]:
 
 
 class OTBDataset(BaseDataset):
-    """OTB-100: 100 sequences (98 videos; Jogging and Skating2 each hold two targets)."""
+    """OTB-100: 100 sequences (98 videos; Jogging and Skating2 each hold two targets).
+
+    Args:
+        root: dataset root (default: the ``otb_path`` setting).
+        subset: None (all 100 sequences) or a key of :data:`SUBSETS` (``'otb2013'``: 51 sequences).
+    """
     name = "otb"
     path_key = "otb_path"
 
+    def __init__(self, root: Optional[PathLike] = None, subset: Optional[str] = None):
+        if subset is not None and subset not in SUBSETS:
+            raise ValueError(f"unknown OTB subset '{subset}'; known: {sorted(SUBSETS)}")
+        self.subset = subset
+        super().__init__(root)
+
     def sequence_names(self) -> list:
-        return list(_BY_NAME)
+        return list(_BY_NAME) if self.subset is None else list(SUBSETS[self.subset])
 
     def _build_sequence(self, name: str) -> Sequence:
         entry = _BY_NAME[name]

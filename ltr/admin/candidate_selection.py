@@ -1,0 +1,140 @@
+"""Candidate selection: score training checkpoints as SiamFC trackers on a validation benchmark.
+
+FDSiamFC ends every training phase by tracking a validation benchmark (OTB-2013) with the
+checkpoints of several epochs and keeping the one maximising ``0.4 * AUC + 0.4 * DP + 0.2 * SR``
+(GOT-10k toolkit OTB-experiment measures: success score, precision at 20 px, success rate at
+IoU 0.5; see :func:`pytracking.analysis.got10k_metrics.compute_otb_experiment_scores`).
+
+Tracking goes through the runner (:func:`pytracking.evaluation.running.run_dataset`) with the
+SiamFC tracker's published test-time parameters, so results are ordinary result files
+(integer boxes, PyTracking's format) and an interrupted selection resumes where it stopped.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence as SequenceType
+
+from ltr.admin.loading import NetConstructor, torch_load
+from pytracking.analysis.got10k_metrics import compute_otb_experiment_scores
+from pytracking.evaluation.data import Sequence
+from pytracking.evaluation.datasets import load_sequences
+from pytracking.evaluation.environment import PathLike
+from pytracking.evaluation.running import run_dataset
+from pytracking.evaluation.tracker import Tracker
+from pytracking.utils.params import TrackerParams
+
+SCORE_WEIGHTS = {"auc": 0.4, "dp": 0.4, "sr": 0.2}
+"""Weights of the candidate score: 0.4 * AUC + 0.4 * DP + 0.2 * SR."""
+
+
+def candidate_score(auc: float, dp: float, sr: float) -> float:
+    """``0.4 * auc + 0.4 * dp + 0.2 * sr`` (all fractions, or all percent)."""
+    return SCORE_WEIGHTS["auc"] * auc + SCORE_WEIGHTS["dp"] * dp + SCORE_WEIGHTS["sr"] * sr
+
+
+def best_candidate(scores: Mapping[int, Mapping[str, float]]) -> int:
+    """The epoch with the highest ``'score'`` (the earliest epoch among equal scores)."""
+    if not scores:
+        raise ValueError("no candidate scores to choose from")
+    return max(sorted(scores), key=lambda epoch: scores[epoch]["score"])
+
+
+class NetworkFileTracker(Tracker):
+    """The SiamFC tracker on one network file (a training checkpoint or a saved network).
+
+    The parameters are those of ``pytracking/parameter/siamfc/<base_param>.py`` with the network
+    replaced: ``net_path`` = the file, ``net_constructor`` / ``net_kwargs`` = the constructor the
+    file records (plain SiamFC, FD networks of any step, folded networks).
+
+    Args:
+        net_file: the network file.
+        label: parameter-folder name of the results: ``<results_path>/siamfc/<label>/<seq>.txt``.
+        results_path: results root.
+        display_name: name in tables and plots (default ``siamfc/<label>``).
+        device: tracking device (default: the parameter file's choice, CUDA when available).
+        base_param: the SiamFC parameter file providing the test-time settings.
+    """
+
+    def __init__(self, net_file: PathLike, label: str, results_path: PathLike, display_name: Optional[str] = None,
+                 device: Optional[str] = None, base_param: str = "default") -> None:
+        super().__init__("siamfc", label, display_name=display_name, results_path=results_path)
+        self.net_file = Path(net_file).resolve()
+        self.device = device
+        self.base_param = base_param
+        self.constructor = recorded_constructor(self.net_file)
+
+    def get_parameters(self) -> TrackerParams:
+        params = Tracker("siamfc", self.base_param).get_parameters()
+        params.net_path = str(self.net_file)
+        params.net_constructor = f"{self.constructor.fun_module}.{self.constructor.fun_name}"
+        params.net_kwargs = dict(self.constructor.kwds)
+        if self.device is not None:
+            params.device = self.device
+        return params
+
+
+def recorded_constructor(net_file: PathLike) -> NetConstructor:
+    """The constructor recorded in a network file; it must take keyword arguments only."""
+    data = torch_load(net_file)
+    entry = data.get("constructor") if isinstance(data, dict) else None
+    if entry is None:
+        raise ValueError(f"network file '{net_file}' records no network constructor")
+    constructor = NetConstructor.from_entry(entry)
+    if constructor.args:
+        raise ValueError(f"network file '{net_file}': its constructor {constructor.fun_name} was called with "
+                         f"positional arguments {constructor.args}; build networks with keyword arguments")
+    return constructor
+
+
+def truncated(sequence: Sequence, max_frames: Optional[int]) -> Sequence:
+    """``sequence`` limited to its first ``max_frames`` frames (unchanged when None or longer)."""
+    if max_frames is None or len(sequence.frames) <= max_frames:
+        return sequence
+    if max_frames < 2:
+        raise ValueError(f"max_frames must be at least 2 (an initial and a tracked frame), got {max_frames}")
+    cut = {"frames": sequence.frames[:max_frames], "ground_truth_rect": sequence.ground_truth_rect[:max_frames]}
+    for key in ("target_visible", "ground_truth_polygon"):
+        value = getattr(sequence, key)
+        if value is not None:
+            cut[key] = value[:max_frames]
+    return dataclasses.replace(sequence, **cut)
+
+
+def validation_sequences(dataset: str, root: Optional[PathLike] = None, options: Optional[dict] = None,
+                         sequences: Optional[Iterable[str]] = None, max_frames: Optional[int] = None) -> list:
+    """The validation benchmark: sequences of registry dataset ``dataset`` (e.g. ``'otb2013'``),
+    optionally only ``sequences`` (names or indices) and their first ``max_frames`` frames."""
+    loaded = load_sequences(dataset, root, [str(s) for s in sequences] if sequences else None, **(options or {}))
+    return [truncated(seq, max_frames) for seq in loaded]
+
+
+def evaluate_candidates(checkpoints: Mapping[int, PathLike], sequences: SequenceType[Sequence],
+                        results_path: PathLike, device: Optional[str] = None, threads: int = 0) -> dict:
+    """Track ``sequences`` with every checkpoint and score it.
+
+    Args:
+        checkpoints: ``{epoch: checkpoint file}``.
+        sequences: the validation sequences.
+        results_path: results root; epoch ``e``'s results go to ``<results_path>/siamfc/ep<e:04d>/``
+            (existing result files are reused).
+        device: tracking device (default: CUDA when available).
+        threads: worker processes of the runner (0: track in this process).
+    Returns:
+        ``{epoch: {'auc', 'dp', 'sr', 'score'}}`` (fractions).
+    Raises:
+        RuntimeError listing the sequences whose tracking failed.
+    """
+    trackers = {epoch: NetworkFileTracker(path, f"ep{epoch:04d}", results_path, device=device)
+                for epoch, path in sorted(checkpoints.items())}
+    summary = run_dataset(list(sequences), list(trackers.values()), threads=threads, progress=False)
+    if summary.failed:
+        failures = "; ".join(f"{name} on {seq}" for name, seq, _ in summary.failed)
+        raise RuntimeError(f"candidate selection: tracking failed for {failures}\n{summary.failed[0][2]}")
+    scores = compute_otb_experiment_scores(list(trackers.values()), sequences, skip_missing=False)
+    result = {}
+    for epoch, tracker in trackers.items():
+        s = scores[tracker.display_name]
+        result[epoch] = {"auc": s.success_score, "dp": s.precision_score, "sr": s.success_rate,
+                         "score": candidate_score(s.success_score, s.precision_score, s.success_rate)}
+    return result

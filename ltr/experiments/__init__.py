@@ -1,0 +1,1 @@
+"""End-to-end experiments that chain training, compression and evaluation (e.g. ``fdsiamfc_demo``)."""

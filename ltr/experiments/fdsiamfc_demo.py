@@ -1,0 +1,226 @@
+"""FDSiamFC end to end on the embedded synthetic data, on a CPU in minutes (``make demo``).
+
+Usage::
+
+    python ltr/experiments/fdsiamfc_demo.py [--quick] [--workspace DIR] [--results-path DIR]
+
+1. Teacher: ``siamfc/siamfc_alexnet`` trained on procedurally generated videos
+   (:class:`ltr.dataset.SyntheticVideo`, seed 1). For CPU speed the teacher is a quarter-width
+   AlexNetV1 (conv1-5 channels 24-64-96-96-64 instead of 96-256-384-384-256) trained for a few
+   minutes, not the published SiamFC.
+2. Compression: ``fd/fdsiamfc_30`` (squeeze ratio 0.3) on that teacher with a short schedule
+   (all 18 phases of steps 1-9, a few epochs each), candidate selection on a few synthetic
+   validation sequences generated with another seed (2), then folding.
+3. Evaluation with the runner: teacher, folded student and the KCF baseline on the synthetic
+   benchmark (``synthetic_path`` setting, seed 0) and, when ``../shared`` is present, on the real
+   OTB sequence Football1.
+4. One table (PyTracking analysis: AUC, Precision, OP50 in percent; learnable parameters; MACs of
+   one tracking step; CPU frames per second, from :mod:`pytracking.run_profile`) and success /
+   precision plots.
+
+Both training runs are the command lines printed before them (``ltr/run_training.py``): their
+schedule state files make a second demo run reuse finished training, and the runner reuses
+existing result files (the SiamFC results folders carry the network file's hash).
+``--quick`` shrinks the training (under two minutes; the test suite runs it).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+if __package__ in (None, ""):  # run as a file: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import torch  # noqa: E402
+
+from ltr import run_training  # noqa: E402
+from ltr.admin.candidate_selection import NetworkFileTracker  # noqa: E402
+from ltr.data.image_loader import imread_rgb  # noqa: E402
+from pytracking.analysis.extract import compute_results, summary  # noqa: E402
+from pytracking.analysis.plots import save_plots  # noqa: E402
+from pytracking.analysis.tables import format_table  # noqa: E402
+from pytracking.evaluation.datasets import load_sequences  # noqa: E402
+from pytracking.evaluation.environment import REPO_ROOT, PathLike, resolve_path  # noqa: E402
+from pytracking.evaluation.running import run_dataset  # noqa: E402
+from pytracking.evaluation.tracker import Tracker, intra_op_threads  # noqa: E402
+from pytracking.run_profile import count_parameters, macs_per_frame, measure_fps  # noqa: E402
+
+OTB_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "otb_sample"
+OTB_SAMPLE_SEQUENCE = "Football1"
+TEACHER_CHANNELS = (24, 64, 96, 96, 64)
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Sizes of one demo mode.
+
+    Attributes:
+        name: 'full' or 'quick'.
+        train_sequences: synthetic training videos.
+        teacher_epochs, teacher_samples: teacher epochs and pairs per epoch.
+        fd_epochs, fd_samples: epochs and pairs per epoch of every FD phase (restricted and fine-tune).
+        candidate_epochs: epochs of each FD phase scored on the validation sequences.
+        val_sequences, val_frames: validation videos and frames tracked per video.
+    """
+    name: str
+    train_sequences: int
+    teacher_epochs: int
+    teacher_samples: int
+    fd_epochs: int
+    fd_samples: int
+    candidate_epochs: tuple
+    val_sequences: int
+    val_frames: int
+
+
+FULL = DemoConfig("full", train_sequences=60, teacher_epochs=10, teacher_samples=800, fd_epochs=2, fd_samples=96,
+                  candidate_epochs=(1, 2), val_sequences=2, val_frames=30)
+QUICK = DemoConfig("quick", train_sequences=12, teacher_epochs=2, teacher_samples=96, fd_epochs=2, fd_samples=16,
+                   candidate_epochs=(1, 2), val_sequences=1, val_frames=12)
+
+
+def literal(values: Sequence[int]) -> str:
+    """``[1,2,3]``: a list literal without spaces (readable unquoted on a command line)."""
+    return "[" + ",".join(str(v) for v in values) + "]"
+
+
+def training_commands(config: DemoConfig, workspace: Path) -> tuple:
+    """``ltr/run_training.py`` argument lists of the teacher and of the FD compression."""
+    data = workspace / "data"
+    common = ["--workspace", str(workspace), "--set", "num_workers=0", "train_data.dataset=synthetic",
+              f"train_data.root={data / 'synthetic_train'}",
+              f'train_data.options={{"num_sequences":{config.train_sequences}}}']
+    teacher = ["siamfc", "siamfc_alexnet", *common, f"channels={literal(TEACHER_CHANNELS)}",
+               f"num_epochs={config.teacher_epochs}", f"samples_per_epoch={config.teacher_samples}",
+               f"candidate_epochs=[{config.teacher_epochs}]"]
+    student = ["fd", "fdsiamfc_30", *common, f"teacher={workspace / 'networks' / 'siamfc_alexnet.pth'}",
+               f"num_epochs={config.fd_epochs}", f"finetune_epochs={config.fd_epochs}",
+               f"samples_per_epoch={config.fd_samples}", f"candidate_epochs={literal(config.candidate_epochs)}",
+               "validation.dataset=synthetic", f"validation.root={data / 'synthetic_val'}",
+               f'validation.options={{"seed":2,"num_sequences":{config.val_sequences}}}',
+               f"validation.max_frames={config.val_frames}"]
+    return teacher, student
+
+
+def train(config: DemoConfig, workspace: Path) -> tuple:
+    """Train the teacher and compress it (each skipped where finished); returns both network files."""
+    for argv in training_commands(config, workspace):
+        print(f"\n$ python ltr/run_training.py {shlex.join(argv)}", flush=True)
+        run_training.main(argv)
+    networks = workspace / "networks"
+    return networks / "siamfc_alexnet.pth", networks / "fdsiamfc_30.pth"
+
+
+def file_tag(path: Path) -> str:
+    """First 8 hex digits of the file's SHA-256 (names result folders after the network they hold)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+
+def demo_trackers(teacher: Path, student: Path, results_path: Path, device: Optional[str] = None) -> list:
+    """Teacher, folded student (SiamFC tracker on each network file) and KCF."""
+    return [NetworkFileTracker(teacher, f"demo_teacher_{file_tag(teacher)}", results_path, "SiamFC teacher", device),
+            NetworkFileTracker(student, f"demo_fdsiamfc_30_{file_tag(student)}", results_path,
+                               "FDSiamFC_30 (folded)", device),
+            Tracker("kcf", "default", display_name="KCF", results_path=results_path)]
+
+
+def benchmarks() -> dict:
+    """``{label: sequences}``: the synthetic benchmark and, when present, the OTB sample sequence."""
+    chosen = {"synthetic": list(load_sequences("synthetic"))}
+    if (OTB_SAMPLE / OTB_SAMPLE_SEQUENCE).is_dir():
+        chosen[OTB_SAMPLE_SEQUENCE] = list(load_sequences("otb", OTB_SAMPLE, [OTB_SAMPLE_SEQUENCE]))
+    return chosen
+
+
+def evaluate(trackers: list, sequences: list, plot_dir: Path) -> dict:
+    """Run (reusing existing results), analyse, plot; ``{display name: summary scores (percent)}``."""
+    outcome = run_dataset(sequences, trackers, progress=False)
+    if outcome.failed:
+        raise RuntimeError("demo: tracking failed: " + "; ".join(f"{n} on {s}" for n, s, _ in outcome.failed)
+                           + f"\n{outcome.failed[0][2]}")
+    result = compute_results(trackers, sequences, skip_missing=False)
+    save_plots(result, plot_dir, kinds=("success", "precision"))
+    return summary(result)
+
+
+def profile(tracker_def: Tracker, sequence) -> dict:
+    """Learnable parameters and MACs of one tracking step (networks only), CPU FPS over ``sequence``."""
+    tracker = tracker_def.create_tracker()
+    images = [imread_rgb(f) for f in sequence.frames]
+    box = sequence.init_info()["init_bbox"]
+    with intra_op_threads(tracker.params.get("num_threads", None)):
+        fps = measure_fps(tracker, images, box)
+        net = getattr(tracker, "net", None)
+        if net is None:
+            return {"params": float("nan"), "macs": float("nan"), "fps": fps}
+        return {"params": count_parameters(net)["params"], "macs": macs_per_frame(tracker, images[0], box, images[1]),
+                "fps": fps}
+
+
+def report_table(scores: dict, profiles: dict) -> str:
+    """One row per tracker: AUC / Precision / OP50 per benchmark, params (K), MACs/frame (M), CPU FPS."""
+    names = list(profiles)
+    columns, values = [], [[] for _ in names]
+    for label, per_tracker in scores.items():
+        for key, title in (("auc", "AUC"), ("precision", "Precision"), ("op50", "OP50")):
+            columns.append(f"{label} {title}")
+            for row, name in zip(values, names, strict=True):
+                row.append(per_tracker[name][key])
+    columns += ["Params (K)", "MACs/frame (M)", "CPU FPS"]
+    for row, name in zip(values, names, strict=True):
+        p = profiles[name]
+        row += [p["params"] / 1e3, p["macs"] / 1e6, p["fps"]]
+    return format_table("Tracker", names, columns, values, fmt="{:.1f}").replace("nan", "n/a")
+
+
+def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,
+             results_path: Optional[PathLike] = None) -> dict:
+    """Run the whole demo; returns ``{'table': str, 'profiles': {...}, 'scores': {...}, 'plots': [...]}``."""
+    config = QUICK if quick else FULL
+    suffix = "_quick" if quick else ""
+    workspace = Path(workspace) if workspace else resolve_path("workspace_path") / f"fdsiamfc_demo{suffix}"
+    results_path = Path(results_path) if results_path else resolve_path("results_path") / "demo"
+    start = time.perf_counter()
+    print(f"FDSiamFC demo ({config.name}): workspace {workspace}, results {results_path}\n"
+          f"Teacher: SiamFC AlexNetV1 at quarter width (channels {', '.join(map(str, TEACHER_CHANNELS))}; "
+          f"SiamFC has 96, 256, 384, 384, 256) for CPU speed, trained on synthetic videos.", flush=True)
+    teacher, student = train(config, workspace)
+    trained = time.perf_counter()
+
+    trackers = demo_trackers(teacher, student, results_path)
+    chosen = benchmarks()
+    print(f"\nEvaluating {', '.join(t.display_name for t in trackers)} on {', '.join(chosen)}", flush=True)
+    scores = {label: evaluate(trackers, sequences, results_path / "plots" / label)
+              for label, sequences in chosen.items()}
+    fps_sequence = chosen.get(OTB_SAMPLE_SEQUENCE, chosen["synthetic"])[0]
+    profiles = {t.display_name: profile(t, fps_sequence)
+                for t in demo_trackers(teacher, student, results_path, device="cpu")}
+    table = report_table(scores, profiles)
+    end = time.perf_counter()
+    print(f"\n{table}\n\nAUC / Precision (at 20 px) / OP50 in percent (PyTracking analysis); MACs of one "
+          f"tracking step (3 scales); CPU FPS on {fps_sequence.name} with {torch.get_num_threads()} torch threads.\n"
+          f"Plots: {results_path / 'plots'}. Time: training {trained - start:.0f} s, evaluation "
+          f"{end - trained:.0f} s, total {end - start:.0f} s.")
+    return {"table": table, "profiles": profiles, "scores": scores}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="FDSiamFC end to end on synthetic data (CPU, minutes).")
+    parser.add_argument("--quick", action="store_true", help="shrink every stage (under two minutes)")
+    parser.add_argument("--workspace", default=None,
+                        help="training workspace (default: <workspace_path>/fdsiamfc_demo[_quick])")
+    parser.add_argument("--results-path", default=None,
+                        help="tracking results and plots (default: <results_path>/demo)")
+    args = parser.parse_args(argv)
+    run_demo(args.quick, args.workspace, args.results_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
