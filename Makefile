@@ -21,8 +21,11 @@ demo: install
 test: install
 	$(PYTHON) -m pytest -q tests
 
+# Speed goals (ratios measured in one run; not part of the tests). CSRT needs OpenCV's contrib build.
 benchmark: install
+	$(PYTHON) -m pip install --quiet opencv-contrib-python-headless
 	$(PYTHON) benchmarks/analysis_speed.py
+	$(PYTHON) benchmarks/siamfc_speed.py
 
 clean:
-	rm -rf $(DEMO_RESULTS) .pytest_cache
+	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) .pytest_cache
