@@ -24,9 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sequence", nargs="+", default=None, help="sequence names or indices to run (default: all)")
     parser.add_argument("--runid", type=int, default=None, help="run id: results go to PARAM_<runid:03d>")
     parser.add_argument("--threads", type=int, default=0, help="worker processes (0: run in this process)")
-    parser.add_argument("--debug", type=int, default=0, help="debug level (>0 re-runs finished sequences and raises errors)")
-    parser.add_argument("--dataset-path", default=None, help="benchmark root (else PYTRACKING_<DATASET>_PATH, user config, ./data)")
-    parser.add_argument("--results-path", default=None, help="results root (else PYTRACKING_RESULTS_PATH, user config, ./results)")
+    parser.add_argument("--debug", type=int, default=0,
+                        help="debug level (>0 re-runs finished sequences and raises errors)")
+    parser.add_argument("--dataset-path", default=None,
+                        help="benchmark root (else PYTRACKING_<DATASET>_PATH, user config, ./data)")
+    parser.add_argument("--results-path", default=None,
+                        help="results root (else PYTRACKING_RESULTS_PATH, user config, ./results)")
     return parser
 
 

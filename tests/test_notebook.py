@@ -21,7 +21,8 @@ def test_notebook_executes_and_shows_table_and_plots(tmp_path, monkeypatch, synt
         save_tracking_result(tmp_path / "results" / "kcf" / "default", seq.name, noisy)
 
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    resources = {"metadata": {"path": str(tmp_path)}}
+    NotebookClient(notebook, timeout=180, kernel_name="python3", resources=resources).execute()
 
     outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", [])]
     text = "".join(out.get("text", "") for out in outputs if out.output_type == "stream")

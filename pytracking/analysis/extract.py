@@ -44,7 +44,8 @@ def group_runs(trackers: Iterable[Tracker]) -> list:
         if key not in groups:
             default = f"{tracker.name}/{results_dir_name(tracker.parameter_name, tracker.run_id)}"
             custom = tracker.display_name != default
-            groups[key] = TrackerRuns(tracker.display_name if custom else f"{tracker.name}/{tracker.parameter_name}", [])
+            name = tracker.display_name if custom else f"{tracker.name}/{tracker.parameter_name}"
+            groups[key] = TrackerRuns(name, [])
         groups[key].runs.append(tracker)
     return list(groups.values())
 

@@ -135,7 +135,8 @@ class GroundTruthTable:
         return cls(names=[s.name for s in sequences], gt=gt, starts=starts, lengths=lengths,
                    seq_index=seq_index, offset=np.arange(len(gt)) - starts[seq_index],
                    gt_nan=np.isnan(gt).any(axis=1), visible=visible,
-                   valid=(gt[:, VALID_RULES[valid_rule]] > 0).all(axis=1) & visible, uav=_from_dataset(sequences, "uav")[seq_index],
+                   valid=(gt[:, VALID_RULES[valid_rule]] > 0).all(axis=1) & visible,
+                   uav=_from_dataset(sequences, "uav")[seq_index],
                    lasot=lasot_sequence[seq_index], lasot_sequence=lasot_sequence)
 
     def __len__(self) -> int:

@@ -71,7 +71,8 @@ def draw_frame(image: np.ndarray, boxes: dict, frame: int) -> np.ndarray:
     for box, colour in boxes.values():
         if box is not None:
             x, y, w, h = box
-            cv2.rectangle(out, (int(round(x)), int(round(y))), (int(round(x + w)), int(round(y + h))), colour, thickness)
+            top_left, bottom_right = (int(round(x)), int(round(y))), (int(round(x + w)), int(round(y + h)))
+            cv2.rectangle(out, top_left, bottom_right, colour, thickness)
     line = int(18 * scale) + 2
     for row, (label, (_, colour)) in enumerate(boxes.items()):
         _boxed_text(out, label, (4, line * (row + 1)), 0.5 * scale, colour)

@@ -69,7 +69,8 @@ def draw_plot(result: AnalysisResult, kind: str, title: Optional[str] = None) ->
     ax = fig.add_subplot()
     styles = ("-", "--", "-.", ":")
     for rank, (t, label) in enumerate(entries):
-        ax.plot(thresholds, curves[t], label=label, linewidth=2, color=f"C{rank % 10}", linestyle=styles[rank // 10 % 4])
+        ax.plot(thresholds, curves[t], label=label, linewidth=2, color=f"C{rank % 10}",
+                linestyle=styles[rank // 10 % 4])
     ax.legend(loc=spec.legend_loc, fontsize=9, framealpha=1.0, edgecolor="black")
     ax.set(xlabel=spec.xlabel, ylabel=spec.ylabel, xlim=(0, spec.xmax), ylim=(0, 100),
            title=title or f"{spec.title} on {result.dataset} ({_count(int(result.valid_sequence.sum()), 'sequence')})")
