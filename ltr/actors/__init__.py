@@ -1,5 +1,6 @@
 """Actors: run a network on a batch and compute the training loss (one per training style)."""
 from ltr.actors.base_actor import BaseActor
+from ltr.actors.bbreg import ATOMActor
 from ltr.actors.siamfc import SiamFCActor
 
-__all__ = ["BaseActor", "SiamFCActor"]
+__all__ = ["ATOMActor", "BaseActor", "SiamFCActor"]

@@ -1,0 +1,123 @@
+"""ATOM IoU-Net training data, shared by the ``bbreg/`` settings (and reusable by other ATOM-style ones).
+
+The defaults reproduce the original ATOM training data (PyTracking's ``bbreg/atom`` settings):
+
+- training: LaSOT train, GOT-10k ``vottrain``, TrackingNet chunks 0-3 and COCO 2017 train,
+  weights 1:1:1:1, ``1000 * batch_size`` samples per epoch;
+- validation: GOT-10k ``votval``. The original validated ``500 * batch_size`` samples every 5th
+  epoch; this trainer validates every epoch, so ``val_samples_per_epoch`` defaults to
+  ``100 * batch_size`` (the same validation work);
+- sampler 'interval' mode, ``max_gap`` 50, 1 train + 1 test frame
+  (:class:`ltr.data.sampler.TrackingSampler`);
+- processing :class:`ltr.data.atom_processing.ATOMProcessing`: search area 5, 288 crops, centre
+  jitter 0 / 4.5 and scale jitter 0 / 0.5 (train / test frame), 16 proposals with sigma factors
+  {0.01, 0.05, 0.1, 0.2, 0.3} and min IoU 0.1, grayscale with probability 0.05 on both loaders,
+  brightness jitter 0.2 on the training loader only, ImageNet normalisation;
+- loaders collate with ``stack_dim=1``: batches are (num_frames, B, ...).
+
+Settings declared (overridable with ``--set``): ``train_data`` and ``val_data`` ({entry name:
+{dataset: one of :data:`DATASETS`, root (None: the dataset's path setting), options
+(constructor arguments), weight}}; an entry of weight 0 is not loaded, e.g. ``--set
+train_data.coco.weight=0``), ``samples_per_epoch``, ``val_samples_per_epoch``, ``batch_size``,
+``num_workers``, ``max_gap``, ``processing`` {search_area_factor, output_size, center_jitter,
+scale_jitter, num_proposals, min_iou, sigma_factors, grayscale_probability, brightness}.
+Smoke mode: two small synthetic videos, batch 2, four samples per epoch.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ltr.admin.settings import Settings
+from ltr.data.atom_processing import SIGMA_FACTORS, ATOMProcessing, atom_frame_transform
+from ltr.data.loader import LTRLoader
+from ltr.data.sampler import TrackingSampler
+from ltr.data.transforms import ToGrayscale
+from ltr.dataset.coco_seq import MSCOCOSeq
+from ltr.dataset.got10k import Got10k
+from ltr.dataset.lasot import Lasot
+from ltr.dataset.synthetic_video import SyntheticVideo
+from ltr.dataset.trackingnet import TrackingNet
+from pytracking.evaluation.environment import MissingPathError
+
+DATASETS = {"lasot": Lasot, "got10k": Got10k, "trackingnet": TrackingNet, "coco": MSCOCOSeq,
+            "synthetic": SyntheticVideo}
+SMOKE_SEQUENCES = 2
+
+
+def _entry(dataset: str, weight: float = 1, root: str | None = None, **options) -> dict:
+    """One dataset entry of ``train_data`` / ``val_data``."""
+    return {"dataset": dataset, "root": root, "options": options, "weight": weight}
+
+
+def declare_data_defaults(settings: Settings) -> None:
+    """Declare ATOM's data settings (module doc); smoke mode: tiny synthetic data, batch 2."""
+    settings.train_data = {"lasot": _entry("lasot", split="train"),
+                           "got10k": _entry("got10k", split="vottrain"),
+                           "trackingnet": _entry("trackingnet", set_ids=[0, 1, 2, 3]),
+                           "coco": _entry("coco", version="2017", split="train")}
+    settings.val_data = {"got10k": _entry("got10k", split="votval")}
+    settings.batch_size = 64
+    settings.samples_per_epoch = 1000 * settings.batch_size
+    settings.val_samples_per_epoch = 100 * settings.batch_size
+    settings.num_workers = 8
+    settings.max_gap = 50
+    settings.processing = {"search_area_factor": 5.0, "output_size": 288,
+                           "center_jitter": {"train": 0.0, "test": 4.5}, "scale_jitter": {"train": 0.0, "test": 0.5},
+                           "num_proposals": 16, "min_iou": 0.1, "sigma_factors": list(SIGMA_FACTORS),
+                           "grayscale_probability": 0.05, "brightness": 0.2}
+    if settings.smoke:
+        root = str(Path(settings.env.workspace_path) / "smoke" / "synthetic_train")
+        settings.train_data = {"synthetic": _entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
+        settings.val_data = {"synthetic": _entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
+        settings.batch_size = 2
+        settings.samples_per_epoch = settings.val_samples_per_epoch = 4
+        settings.num_workers = 0
+
+
+def build_datasets(settings: Settings, key: str) -> tuple:
+    """``([datasets], [weights])`` of ``settings.<key>`` (``'train_data'`` or ``'val_data'``), entries of
+    weight 0 left out.
+
+    Raises:
+        ValueError for an unknown dataset name or no entry of positive weight; MissingPathError
+        (naming the setting to change) when a dataset's root is missing.
+    """
+    datasets, weights = [], []
+    for name, spec in getattr(settings, key).items():
+        if spec["weight"] <= 0:
+            continue
+        if spec["dataset"] not in DATASETS:
+            raise ValueError(f"settings.{key}.{name}.dataset = {spec['dataset']!r}; known: {sorted(DATASETS)}")
+        try:
+            datasets.append(DATASETS[spec["dataset"]](spec["root"], **spec["options"]))
+        except MissingPathError as err:
+            raise MissingPathError(f"{err} (settings.{key}.{name}: give --set {key}.{name}.root=DIR, or leave it "
+                                   f"out with --set {key}.{name}.weight=0)") from None
+        weights.append(spec["weight"])
+    if not datasets:
+        raise ValueError(f"settings.{key} has no dataset of positive weight")
+    return datasets, weights
+
+
+def atom_processing(settings: Settings, training: bool) -> ATOMProcessing:
+    """The processing of ``settings.processing``; brightness jitter only when ``training``."""
+    spec = settings.processing
+    return ATOMProcessing(search_area_factor=spec["search_area_factor"], output_size=spec["output_size"],
+                          center_jitter=spec["center_jitter"], scale_jitter=spec["scale_jitter"],
+                          num_proposals=spec["num_proposals"], sigma_factors=spec["sigma_factors"],
+                          min_iou=spec["min_iou"], joint_transform=ToGrayscale(spec["grayscale_probability"]),
+                          frame_transform=atom_frame_transform(spec["brightness"] if training else 0.0))
+
+
+def build_loaders(settings: Settings) -> list:
+    """``[train loader, val loader]`` of ATOM samples, batches stacked as (num_frames, B, ...)."""
+    loaders = []
+    for name, key, samples, training in (("train", "train_data", settings.samples_per_epoch, True),
+                                         ("val", "val_data", settings.val_samples_per_epoch, False)):
+        datasets, weights = build_datasets(settings, key)
+        sampler = TrackingSampler(datasets, weights, samples, max_gap=settings.max_gap,
+                                  processing=atom_processing(settings, training), frame_sample_mode="interval")
+        loaders.append(LTRLoader(name, sampler, training=training, batch_size=settings.batch_size,
+                                 num_workers=settings.num_workers, drop_last=True, stack_dim=1, seed=settings.seed))
+    return loaders
+
