@@ -79,3 +79,9 @@ def test_mlu_gradient_is_finite_for_large_inputs():
 def test_mlu_rejects_non_positive_min_val():
     with pytest.raises(ValueError, match="min_val"):
         dcf.MLU(0.0)
+
+
+def test_mlu_slope_is_one_at_zero_so_a_zero_filter_can_learn():
+    x = torch.zeros(3, requires_grad=True)
+    dcf.mlu(x, 0.05).sum().backward()
+    assert torch.equal(x.grad, torch.ones(3))

@@ -114,8 +114,10 @@ def mlu(x: torch.Tensor, min_val: float) -> torch.Tensor:
     saturation towards ``-min_val`` for negative ones, continuous with slope 1 at 0.
     """
     _check_min_val(min_val)
-    # Both parts are evaluated on clamped inputs so no branch can overflow (and poison gradients).
-    return x.clamp(min=0) + min_val * torch.expm1(x.clamp(max=0) / min_val)
+    # The exponential branch sees only non-positive inputs, so it cannot overflow (and poison
+    # gradients); x = 0 takes that branch, whose slope there is 1 (clamp's would be 0).
+    negative = torch.where(x > 0, torch.zeros_like(x), x)
+    return torch.where(x > 0, x, min_val * torch.expm1(negative / min_val))
 
 
 class MLU(nn.Module):

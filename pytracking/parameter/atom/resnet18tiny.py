@@ -1,0 +1,11 @@
+"""ATOM on ResNet-18-tiny (CFKD architecture study), 32-d projection; otherwise the default settings."""
+from pytracking.parameter.atom import default
+from pytracking.utils.params import TrackerParams
+
+
+def parameters() -> TrackerParams:
+    params = default.parameters()
+    params.net_path = "atom_resnet18tiny.pth"
+    params.net_constructor = "ltr.models.bbreg.atom.atom_resnet18tiny"
+    params.compressed_dim = 32
+    return params
