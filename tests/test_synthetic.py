@@ -1,10 +1,12 @@
 """The embedded synthetic benchmark: deterministic, OTB layout, real challenges, atomic generation."""
 import filecmp
 import json
+import re
 
 import numpy as np
 import pytest
 
+from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation import synthetic
 from pytracking.evaluation.datasets import load_sequences
 from pytracking.evaluation.syntheticdataset import SyntheticDataset
@@ -67,5 +69,46 @@ def test_generation_leaves_no_temporary_folder(tmp_path):
 
 
 def test_existing_root_with_other_seed_is_an_error_naming_it(synthetic_root):
-    with pytest.raises(ValueError, match=f"'{synthetic_root}' was generated with version .* seed 0"):
+    with pytest.raises(ValueError, match=re.escape(f"'{synthetic_root}' was generated with version") + ".* seed 0"):
         SyntheticDataset(synthetic_root, seed=5)
+
+
+def test_invisible_frames_are_those_mostly_covered_by_the_occluder():
+    spec = next(s for s in synthetic.DEFAULT_SPECS if s.occlusion == "full")
+    seq = synthetic.make_sequence(synthetic.sequence_rng(0, 0), spec)
+    tl = np.maximum(seq.boxes[:, :2], seq.occluder_boxes[:, :2])
+    br = np.minimum(seq.boxes[:, :2] + seq.boxes[:, 2:], seq.occluder_boxes[:, :2] + seq.occluder_boxes[:, 2:])
+    covered = np.clip(br - tl, 0, None).prod(axis=1) / seq.boxes[:, 2:].prod(axis=1)
+    assert not seq.visible.all()
+    assert (covered[~seq.visible] > 0.6).all() and seq.visible[covered == 0].all()
+
+
+def test_loader_round_trips_the_in_memory_generation(synthetic_root):
+    generated = next(synthetic.generate_sequences(seed=0, num_sequences=1))
+    loaded = SyntheticDataset(synthetic_root).get_sequence(generated.name)
+    np.testing.assert_allclose(loaded.ground_truth_rect, generated.boxes, atol=1e-9)
+    np.testing.assert_array_equal(loaded.target_visible, generated.visible)
+    assert loaded.attributes == generated.attributes and len(loaded.frames) == len(generated.frames)
+    decoded = imread_rgb(loaded.frames[0]).astype(np.float64)
+    assert np.abs(decoded - generated.frames[0]).mean() < 2.0  # JPEG quality 95
+
+
+def test_failed_generation_leaves_neither_root_nor_temporary_folder(tmp_path, monkeypatch):
+    def fail(folder, seq):
+        raise RuntimeError("killed")
+    monkeypatch.setattr(synthetic, "_write_sequence", fail)
+    with pytest.raises(RuntimeError, match="killed"):
+        synthetic.write_benchmark(tmp_path / "bench", num_sequences=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_root_created_concurrently_is_kept(tmp_path, monkeypatch):
+    root = tmp_path / "bench"
+    write_sequence = synthetic._write_sequence
+
+    def write_while_another_process_finishes(folder, seq):
+        write_sequence(folder, seq)
+        (root / "Other").mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(synthetic, "_write_sequence", write_while_another_process_finishes)
+    assert synthetic.write_benchmark(root, num_sequences=1) == root
+    assert [p.name for p in tmp_path.iterdir()] == ["bench"] and [p.name for p in root.iterdir()] == ["Other"]

@@ -6,7 +6,8 @@ Gaussian kernel evaluated in the Fourier domain (torch.fft). Scale is searched o
 relative scales per frame, all evaluated in one batched FFT.
 
 Coordinates: ``self.pos`` is the target centre in pixel-index coordinates, ``xy + (wh - 1) / 2``,
-the convention of the evaluation; ``self.target_sz`` is (w, h) at the current scale.
+the convention of the evaluation; ``self.target_sz`` is the initial (w, h), the current size is
+``self.target_sz * self.scale``.
 """
 from __future__ import annotations
 
