@@ -166,6 +166,13 @@ class ATOMTracker(BaseTracker):
         boxes, iou = ascend_boxes(iou_fn, boxes, p.box_refinement_iter, p.box_refinement_step_length)
         return select_box(boxes, iou, p.maximal_aspect_ratio, p.iounet_k)
 
+    def estimate_box(self, iou_feat: list, box: torch.Tensor) -> Optional[torch.Tensor]:
+        """The box-estimation step: (4,) sample-pixel box at the classifier's peak -> refined (4,) box or None.
+
+        ATOM: IoU-Net refinement (:meth:`refine_box`); subclasses replace this step.
+        """
+        return self.refine_box(self.iou_function(iou_feat), box)
+
     def _localize(self, scores: torch.Tensor, scale: float) -> tuple:
         """(flag, peak cell (2,) or None) from the score map (see the module docstring)."""
         p = self.params
@@ -190,7 +197,7 @@ class ATOMTracker(BaseTracker):
 
         if peak is not None:
             center_crop = peak.numpy() * self.stride
-            refined = self.refine_box(self.iou_function(iou_feat), self._crop_box(center_crop, scale))
+            refined = self.estimate_box(iou_feat, self._crop_box(center_crop, scale))
             if refined is not None:
                 box = refined.detach().cpu().double().numpy()
                 center_crop = np.array([box[1] + box[3] / 2, box[0] + box[2] / 2])

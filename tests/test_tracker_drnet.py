@@ -1,0 +1,109 @@
+"""DRNet tracker: offset decoding, runs with random weights, repeats exactly, parameters, profile script."""
+import json
+import math
+
+import pytest
+import torch
+
+from ltr.models.bbreg.drnet import drnet_mobilenetsmall
+from pytracking import run_profile
+from pytracking.evaluation.synthetic import SequenceSpec, make_sequence, sequence_rng
+from pytracking.evaluation.tracker import Tracker
+from pytracking.tracker.drnet import get_tracker_class
+from pytracking.tracker.drnet.drnet import DRNetTracker, decode_offsets
+
+
+@pytest.fixture(scope="module")
+def frames():
+    seq = make_sequence(sequence_rng(0, 0), SequenceSpec("Unit", num_frames=6, image_size=(160, 120),
+                                                         target_size=24))
+    return seq.frames, [float(v) for v in seq.boxes[0]]
+
+
+@pytest.fixture(scope="module")
+def network():
+    torch.manual_seed(0)
+    return drnet_mobilenetsmall().eval()
+
+
+def make_tracker(network) -> DRNetTracker:
+    """The mobilenetsmall tracker with a random-weight network given directly, made cheaper for tests:
+    128-px samples, 2 rotations and 20 CG iterations over 2 GN iterations; every other setting as in the file."""
+    params = Tracker("drnet", "mobilenetsmall").get_parameters()
+    params.device, params.net = "cpu", network
+    params.sample_size, params.augmentation_rotations = 128, (10, -10)
+    params.init_CG_iter, params.init_GN_iter = 20, 2
+    params.tracker_name, params.param_name = "drnet", "mobilenetsmall"
+    return DRNetTracker(params)
+
+
+def run(tracker, images, box):
+    tracker.initialize(images[0], {"init_bbox": box})
+    return [tracker.track(image, {})["target_bbox"] for image in images[1:]]
+
+
+@pytest.fixture(scope="module")
+def two_runs(network, frames):
+    return run(make_tracker(network), *frames), run(make_tracker(network), *frames)
+
+
+def test_decode_offsets_hand_case():
+    # proposal centre (20, 30), size (20, 10); dx = 0.5 -> cx 30, dy = -1 -> cy 20, dw = log 2 -> w 40, dh = 0 -> h 10
+    proposal = torch.tensor([10.0, 25.0, 20.0, 10.0])
+    offsets = torch.tensor([0.5, -1.0, math.log(2.0), 0.0])
+    assert decode_offsets(proposal, offsets).tolist() == pytest.approx([10.0, 15.0, 40.0, 10.0])
+
+
+def test_zero_offsets_keep_the_proposal():
+    proposals = torch.rand(2, 3, 4) * 50 + 1
+    assert torch.allclose(decode_offsets(proposals, torch.zeros(2, 3, 4)), proposals)
+
+
+def test_tracks_five_synthetic_frames_with_random_weights(two_runs):
+    boxes = two_runs[0]
+    assert len(boxes) == 5
+    for box in boxes:
+        assert isinstance(box, list) and len(box) == 4 and all(isinstance(v, float) and math.isfinite(v) for v in box)
+        assert box[2] > 0 and box[3] > 0
+
+
+def test_two_runs_give_identical_boxes(two_runs):
+    assert two_runs[0] == two_runs[1]
+
+
+def test_box_step_applies_the_regressed_offsets(network, frames):
+    images, box = frames
+    tracker = make_tracker(network)
+    tracker.initialize(images[0], {"init_bbox": box})
+    feat, iou_feat = tracker._features(images[1][:128, :128][None])
+    proposal = torch.tensor([40.0, 50.0, 20.0, 30.0])
+    head = tracker.net.bb_regressor
+    with torch.no_grad():
+        offsets = head.predict_offsets(tracker.modulation, head.get_iou_feat(iou_feat), proposal.view(1, 1, 4))
+    assert torch.allclose(tracker.estimate_box(iou_feat, proposal), decode_offsets(proposal, offsets[0, 0]))
+
+
+def test_registered_tracker_class_is_an_atom_subclass():
+    from pytracking.tracker.atom.atom import ATOMTracker
+    assert get_tracker_class() is DRNetTracker and issubclass(DRNetTracker, ATOMTracker)
+
+
+@pytest.mark.parametrize("param, constructor, net_path, dim", [
+    ("default", "ltr.models.bbreg.drnet.drnet_resnet50", "drnet_default.pth", 64),
+    ("mobilenetsmall", "ltr.models.bbreg.drnet.drnet_mobilenetsmall", "drnet_mobilenetsmall.pth", 32)])
+def test_parameters_are_atom_with_drnet_changes(param, constructor, net_path, dim):
+    drnet = Tracker("drnet", param).get_parameters()
+    atom = Tracker("atom", param).get_parameters()
+    changed = {k for k in vars(atom) if getattr(atom, k) != getattr(drnet, k)}
+    assert changed == {"sample_size", "search_area_scale", "init_CG_iter", "init_GN_iter", "net_path",
+                       "net_constructor"}
+    assert (drnet.sample_size, drnet.search_area_scale, drnet.init_CG_iter, drnet.init_GN_iter) == (320, 5.5, 100, 10)
+    assert (drnet.net_constructor, drnet.net_path, drnet.compressed_dim) == (constructor, net_path, dim)
+
+
+def test_profile_reports_the_student_parameter_count_with_random_weights(tmp_path):
+    report_file = tmp_path / "report.json"
+    assert run_profile.main(["drnet", "mobilenetsmall", "--random-weights", "--json", str(report_file)]) == 0
+    report = json.loads(report_file.read_text())
+    assert report["params"] == 3_856_588  # drnet_mobilenetsmall, all parameters (methods reference)
+    assert report["macs_per_frame"] > 0
