@@ -26,6 +26,8 @@ benchmark: install
 	$(PYTHON) -m pip install --quiet opencv-contrib-python-headless
 	$(PYTHON) benchmarks/analysis_speed.py
 	$(PYTHON) benchmarks/siamfc_speed.py
+	$(PYTHON) benchmarks/prroi_pool_speed.py
+	$(PYTHON) benchmarks/atom_speed.py
 
 clean:
 	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) .pytest_cache
