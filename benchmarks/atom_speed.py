@@ -23,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from pytracking.evaluation.tracker import Tracker  # noqa: E402
-from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_file  # noqa: E402
+from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 
 OTB_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "otb_sample"
 ATOM_PARAMS = (("ATOM ResNet-18", "default"), ("ATOM MobileNetV2", "mobilenetsmall"))
@@ -49,9 +48,7 @@ def main() -> None:
     fps = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, param in ATOM_PARAMS:
-            net_path = None
-            if not args.trained:
-                net_path = random_weights_file(Tracker("atom", param).get_parameters(), Path(tmp) / param)
+            net_path = None if args.trained else random_weights_net_path("atom", param, Path(tmp) / param)
             tracker = build_tracker("atom", param, "cpu", net_path)
             fps[label] = max(measure_fps(tracker, images, box) for _ in range(args.repeats))
             print(f"  {label:<17} {fps[label]:7.1f} FPS")

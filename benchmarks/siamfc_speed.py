@@ -30,8 +30,7 @@ import torch  # noqa: E402
 
 from pytracking.evaluation.datasets import DATASETS  # noqa: E402
 from pytracking.evaluation.synthetic import generate_sequences  # noqa: E402
-from pytracking.evaluation.tracker import Tracker  # noqa: E402
-from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_file  # noqa: E402
+from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 
 SIAMFC_PARAMS = (("SiamFC", "default"), ("FDSiamFC_30", "fdsiamfc_30"), ("FDSiamFC_15", "fdsiamfc_15"))
 GOALS = (("FDSiamFC_15", "SiamFC", 2.2, ">="), ("FDSiamFC_15", "CSRT", 1.0, ">"))
@@ -99,10 +98,7 @@ def main() -> None:
     fps = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, param in SIAMFC_PARAMS:
-            net_path = None
-            if not args.trained:
-                params = Tracker("siamfc", param).get_parameters()
-                net_path = random_weights_file(params, Path(tmp) / param)
+            net_path = None if args.trained else random_weights_net_path("siamfc", param, Path(tmp) / param)
             tracker = build_tracker("siamfc", param, args.device, net_path)
             fps[label] = max(measure_fps(tracker, images, box) for _ in range(args.repeats))
             print(f"  {label:<12} {fps[label]:8.1f} FPS")

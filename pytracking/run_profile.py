@@ -68,6 +68,13 @@ def random_weights_file(params: TrackerParams, folder: Path) -> Path:
     return save_network(folder / "random_weights.pth", net)
 
 
+def random_weights_net_path(name: str, param: str, folder: Path) -> Path:
+    """A random-weight network file for the parameter file ``name/param`` (see :func:`random_weights_file`)."""
+    params = Tracker(name, param).get_parameters()
+    params.tracker_name, params.param_name = name, param
+    return random_weights_file(params, folder)
+
+
 def build_tracker(name: str, param: str, device: str, net_path: Optional[Path] = None) -> BaseTracker:
     """Tracker ``name`` with parameters ``param``, on ``device``, optionally with another network file."""
     definition = Tracker(name, param)
@@ -129,11 +136,7 @@ def profile(name: str, param: str, images: list, box: list, random_weights: bool
             measure_speed: bool = True, cuda: bool = True) -> dict:
     """The report of :mod:`pytracking.run_profile` for one tracker (see the module docstring)."""
     with tempfile.TemporaryDirectory() as tmp:
-        net_path = None
-        if random_weights:
-            params = Tracker(name, param).get_parameters()
-            params.tracker_name, params.param_name = name, param
-            net_path = random_weights_file(params, Path(tmp))
+        net_path = random_weights_net_path(name, param, Path(tmp)) if random_weights else None
         tracker = build_tracker(name, param, "cpu", net_path)
         report = {"tracker": name, "param": param, "random_weights": random_weights,
                   **count_parameters(tracker.net),

@@ -7,7 +7,6 @@ import torch
 
 from ltr.models.bbreg.atom import atom_mobilenetsmall
 from pytracking.evaluation.environment import MissingPathError
-from pytracking.evaluation.synthetic import SequenceSpec, make_sequence, sequence_rng
 from pytracking.evaluation.tracker import Tracker
 from pytracking.libs.optimization import GaussNewtonCG
 from pytracking.libs.tensorlist import TensorList
@@ -15,13 +14,12 @@ from pytracking.tracker.atom.atom import ATOMTracker
 from pytracking.tracker.atom.classifier import FactorizedConvProblem, SampleMemory, find_peaks
 from pytracking.tracker.atom.features import Augmentation, first_frame_augmentations, sample_patch
 from pytracking.tracker.atom.iou_refine import ascend_boxes, select_box
+from tests.online_tracker_helpers import assert_finite_positive_boxes, cheap_tracker, run, small_clip
 
 
 @pytest.fixture(scope="module")
 def frames():
-    seq = make_sequence(sequence_rng(0, 0), SequenceSpec("Unit", num_frames=6, image_size=(160, 120),
-                                                         target_size=24))
-    return seq.frames, [float(v) for v in seq.boxes[0]]
+    return small_clip()
 
 
 @pytest.fixture(scope="module")
@@ -31,18 +29,7 @@ def network():
 
 
 def make_tracker(network, param: str = "mobilenetsmall") -> ATOMTracker:
-    """The tracker with a random-weight network given directly (no network file), made cheaper for tests:
-    128-px samples (8x8 features) and 2 of the 12 rotations; every other setting as in the parameter file."""
-    params = Tracker("atom", param).get_parameters()
-    params.device, params.net = "cpu", network
-    params.sample_size, params.augmentation_rotations = 128, (10, -10)
-    params.tracker_name, params.param_name = "atom", param
-    return ATOMTracker(params)
-
-
-def run(tracker, images, box):
-    tracker.initialize(images[0], {"init_bbox": box})
-    return [tracker.track(image, {})["target_bbox"] for image in images[1:]]
+    return cheap_tracker(ATOMTracker, "atom", param, network)
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +39,7 @@ def two_runs(network, frames):
 
 
 def test_tracks_five_synthetic_frames_with_random_weights(two_runs):
-    boxes = two_runs[0]
-    assert len(boxes) == 5
-    for box in boxes:
-        assert isinstance(box, list) and len(box) == 4 and all(isinstance(v, float) and math.isfinite(v) for v in box)
-        assert box[2] > 0 and box[3] > 0
+    assert_finite_positive_boxes(two_runs[0], 5)
 
 
 def test_two_runs_give_identical_boxes(two_runs):

@@ -7,17 +7,15 @@ import torch
 
 from ltr.models.bbreg.drnet import drnet_mobilenetsmall
 from pytracking import run_profile
-from pytracking.evaluation.synthetic import SequenceSpec, make_sequence, sequence_rng
 from pytracking.evaluation.tracker import Tracker
 from pytracking.tracker.drnet import get_tracker_class
 from pytracking.tracker.drnet.drnet import DRNetTracker, decode_offsets
+from tests.online_tracker_helpers import assert_finite_positive_boxes, cheap_tracker, run, small_clip
 
 
 @pytest.fixture(scope="module")
 def frames():
-    seq = make_sequence(sequence_rng(0, 0), SequenceSpec("Unit", num_frames=6, image_size=(160, 120),
-                                                         target_size=24))
-    return seq.frames, [float(v) for v in seq.boxes[0]]
+    return small_clip()
 
 
 @pytest.fixture(scope="module")
@@ -27,19 +25,8 @@ def network():
 
 
 def make_tracker(network) -> DRNetTracker:
-    """The mobilenetsmall tracker with a random-weight network given directly, made cheaper for tests:
-    128-px samples, 2 rotations and 20 CG iterations over 2 GN iterations; every other setting as in the file."""
-    params = Tracker("drnet", "mobilenetsmall").get_parameters()
-    params.device, params.net = "cpu", network
-    params.sample_size, params.augmentation_rotations = 128, (10, -10)
-    params.init_CG_iter, params.init_GN_iter = 20, 2
-    params.tracker_name, params.param_name = "drnet", "mobilenetsmall"
-    return DRNetTracker(params)
-
-
-def run(tracker, images, box):
-    tracker.initialize(images[0], {"init_bbox": box})
-    return [tracker.track(image, {})["target_bbox"] for image in images[1:]]
+    """Also cheaper first-frame optimisation: 20 CG iterations over 2 GN iterations."""
+    return cheap_tracker(DRNetTracker, "drnet", "mobilenetsmall", network, init_CG_iter=20, init_GN_iter=2)
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +47,7 @@ def test_zero_offsets_keep_the_proposal():
 
 
 def test_tracks_five_synthetic_frames_with_random_weights(two_runs):
-    boxes = two_runs[0]
-    assert len(boxes) == 5
-    for box in boxes:
-        assert isinstance(box, list) and len(box) == 4 and all(isinstance(v, float) and math.isfinite(v) for v in box)
-        assert box[2] > 0 and box[3] > 0
+    assert_finite_positive_boxes(two_runs[0], 5)
 
 
 def test_two_runs_give_identical_boxes(two_runs):
