@@ -6,6 +6,8 @@ from typing import Mapping, Union
 import torch
 from torch import nn
 
+from ltr.admin.distributed import unwrap
+
 Objective = Union[nn.Module, Mapping[str, nn.Module], None]
 
 
@@ -21,10 +23,34 @@ class BaseActor:
     def __init__(self, net: nn.Module, objective: Objective = None) -> None:
         self.net = net
         self.objective = objective
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Called by the trainer at the start of every epoch (1-based); epoch-dependent losses read ``self.epoch``."""
+        self.epoch = epoch
 
     def __call__(self, data: dict) -> tuple[torch.Tensor, dict[str, float]]:
         """Forward pass and loss on one batch: ``(scalar loss tensor, {statistic name: float})``."""
         raise NotImplementedError
+
+    def checkpoint_net(self) -> nn.Module:
+        """The network a checkpoint stores under ``'net'`` (default: ``self.net`` without its DDP wrapper)."""
+        return unwrap(self.net)
+
+    def extra_state(self) -> dict:
+        """Training state beyond :meth:`checkpoint_net` needed to resume exactly (stored under ``'actor'``).
+
+        Default: the objective's state dict when it has parameters or buffers (e.g. learnable
+        projections of a distillation loss), else nothing.
+        """
+        objective = unwrap(self.objective) if isinstance(self.objective, nn.Module) else None
+        state = objective.state_dict() if objective is not None else {}
+        return {"objective": state} if state else {}
+
+    def load_extra_state(self, state: dict) -> None:
+        """Restore what :meth:`extra_state` returned."""
+        if "objective" in state:
+            unwrap(self.objective).load_state_dict(state["objective"])
 
     def _modules(self) -> list[nn.Module]:
         if isinstance(self.objective, nn.Module):

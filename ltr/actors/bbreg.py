@@ -1,11 +1,25 @@
 """ATOM actor: IoU-Net predictions for box proposals regressed onto their IoU labels."""
 from __future__ import annotations
 
+from typing import Sequence
+
 import torch
 from torch import nn
 
 from ltr.actors.base_actor import BaseActor
 from ltr.admin.distributed import unwrap
+
+
+FROZEN_PART_NAMES = ("feature_extractor", "bb_regressor")
+
+
+def eval_frozen_parts(net: nn.Module, part_names: Sequence[str] = FROZEN_PART_NAMES) -> None:
+    """Put each part of ``net`` (backbone, box head) that has parameters but none trainable in evaluation mode."""
+    for name in part_names:
+        part = getattr(net, name, None)
+        parameters = list(part.parameters()) if part is not None else []
+        if parameters and not any(p.requires_grad for p in parameters):
+            part.eval()
 
 
 class ATOMActor(BaseActor):
@@ -28,9 +42,7 @@ class ATOMActor(BaseActor):
 
     def train(self, mode: bool = True) -> None:
         super().train(mode)
-        extractor = getattr(unwrap(self.net), "feature_extractor", None)
-        if extractor is not None and not any(p.requires_grad for p in extractor.parameters()):
-            extractor.eval()
+        eval_frozen_parts(unwrap(self.net))
 
     def __call__(self, data: dict) -> tuple[torch.Tensor, dict[str, float]]:
         """-> (loss, {'Loss/total', 'Loss/iou': the loss, 'mIoU': mean IoU of the proposals})."""

@@ -53,3 +53,33 @@ def clip_box(boxes: torch.Tensor, width: float, height: float) -> torch.Tensor:
     low = xyxy.new_zeros(4)
     high = xyxy.new_tensor([width, height, width, height])
     return xyxy_to_xywh(torch.minimum(torch.maximum(xyxy, low), high))
+
+
+def encode_offsets(proposals: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """R-CNN offsets ``(dx, dy, dw, dh) = ((g_c - p_c) / p_wh, log(g_wh / p_wh))`` of target boxes
+    ``g`` relative to proposals ``p`` (DRNet's regression targets).
+
+    Args:
+        proposals: (..., 4) boxes (x, y, w, h) of positive size.
+        targets: (..., 4) boxes, broadcastable with ``proposals``.
+    Returns:
+        (..., 4) offsets.
+    """
+    size = proposals[..., 2:]
+    shift = (targets[..., :2] + targets[..., 2:] / 2 - proposals[..., :2] - size / 2) / size
+    return torch.cat([shift, torch.log(targets[..., 2:] / size)], dim=-1)
+
+
+def decode_offsets(proposals: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+    """Inverse of :func:`encode_offsets`: boxes with centre ``p_c + d_xy * p_wh`` and size ``p_wh * exp(d_wh)``.
+
+    Args:
+        proposals: (..., 4) boxes (x, y, w, h).
+        offsets: (..., 4) offsets (dx, dy, dw, dh).
+    Returns:
+        (..., 4) boxes (x, y, w, h).
+    """
+    size = proposals[..., 2:]
+    center = proposals[..., :2] + size / 2 + offsets[..., :2] * size
+    new_size = size * torch.exp(offsets[..., 2:])
+    return torch.cat([center - new_size / 2, new_size], dim=-1)

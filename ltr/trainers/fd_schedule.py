@@ -8,7 +8,7 @@ Phases (see :mod:`ltr.models.siamfc.fd` for the surgery of each step)::
     ...
     step9_fd, step9_finetune   add the conv5 squeeze, train it; then everything
 
-Each phase trains in its own checkpoint folder (:func:`phase_settings`); afterwards one of its
+Each phase trains in its own checkpoint folder (:func:`ltr.trainers.phases.phase_settings`); afterwards one of its
 epochs is chosen (candidate selection) and seeds the next phase. A :class:`ScheduleState`
 JSON file, written atomically after every phase, records the finished phases and their chosen
 candidates, so a re-run skips them (performing only their surgery and loading the chosen
@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import json
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from ltr.admin.checkpoints import latest_checkpoint, list_checkpoints
+from ltr.admin.checkpoints import list_checkpoints
 from ltr.admin.loading import load_state_strict, torch_load
-from ltr.admin.settings import Settings
 from ltr.models.siamfc.fd import NUM_STEPS, apply_step, schedule_step, trainable_parameters
 from pytracking.evaluation.environment import PathLike
 from pytracking.evaluation.results_io import atomic_write_text
@@ -131,23 +129,6 @@ class ScheduleState:
         """Write the state atomically."""
         data = {"format": STATE_FORMAT, "identity": self.identity, "phases": self.phases}
         atomic_write_text(self.path, json.dumps(data, indent=2) + "\n")
-
-
-@contextmanager
-def phase_settings(settings: Settings, phase: str) -> Iterator[Settings]:
-    """Inside the block, ``settings`` trains phase ``phase`` in its own folders.
-
-    ``project_path`` becomes ``<module>/<name>/<phase>`` (so ``checkpoint_dir`` and
-    ``tensorboard_dir`` are the phase's) and ``resume`` is True exactly when the phase
-    folder already holds a checkpoint (a half-trained phase continues). Both are restored after.
-    """
-    saved = settings.project_path, settings.resume
-    settings.project_path = f"{saved[0]}/{phase}"
-    settings.resume = latest_checkpoint(settings.checkpoint_dir) is not None
-    try:
-        yield settings
-    finally:
-        settings.project_path, settings.resume = saved
 
 
 def seed_phase(seed: int, index: int) -> None:

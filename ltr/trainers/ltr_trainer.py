@@ -6,13 +6,14 @@ import warnings
 from typing import Any, Optional, Sequence
 
 import torch
+from torch import nn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 from tqdm import tqdm
 
 from ltr.actors.base_actor import BaseActor
 from ltr.admin.checkpoints import capture_rng_state, latest_checkpoint, restore_rng_state, save_checkpoint
-from ltr.admin.distributed import all_gather_objects, unwrap, wrap_ddp
+from ltr.admin.distributed import all_gather_objects, wrap_ddp
 from ltr.admin.loading import torch_load
 from ltr.admin.settings import Settings
 from ltr.admin.stats import AverageMeter, StatsAccumulator
@@ -36,6 +37,11 @@ def move_to_device(data: Any, device: torch.device) -> Any:
 
 class LTRTrainer:
     """Trains ``actor.net`` with ``optimizer`` for a number of epochs.
+
+    The checkpoint's ``'net'`` is ``actor.checkpoint_net()`` (the trained network, e.g. a
+    distillation student without its teacher); ``'actor'`` holds ``actor.extra_state()``. An
+    objective with trainable parameters (learnable loss projections) is optimised like the network
+    and wrapped in DistributedDataParallel too.
 
     Per epoch: every loader in order (``loader.training`` selects update vs. evaluation, with
     ``torch.no_grad``), then one ``lr_scheduler.step()``, then (rank 0) tensorboard scalars and an
@@ -80,6 +86,8 @@ class LTRTrainer:
         self.stats_history: dict[int, dict[str, dict[str, float]]] = {}
         actor.to(self.device)
         actor.net = wrap_ddp(actor.net, self.device, find_unused_parameters)
+        if isinstance(actor.objective, nn.Module) and any(p.requires_grad for p in actor.objective.parameters()):
+            actor.objective = wrap_ddp(actor.objective, self.device, find_unused_parameters)
         if settings.smoke:
             for loader in self.loaders:
                 loader.num_workers = 0
@@ -102,6 +110,7 @@ class LTRTrainer:
 
     def _train_epoch(self, epoch: int) -> None:
         self.epoch = epoch
+        self.actor.set_epoch(epoch)
         epoch_stats = {}
         for loader in self.loaders:
             loader.set_epoch(epoch)
@@ -161,8 +170,8 @@ class LTRTrainer:
         rng_states = all_gather_objects(capture_rng_state())
         if not self.is_main:
             return
-        save_checkpoint(self.settings.checkpoint_dir, unwrap(self.actor.net), self.epoch, self.keep_last,
-                        optimizer=self.optimizer.state_dict(),
+        save_checkpoint(self.settings.checkpoint_dir, self.actor.checkpoint_net(), self.epoch, self.keep_last,
+                        actor=self.actor.extra_state(), optimizer=self.optimizer.state_dict(),
                         lr_scheduler=self.lr_scheduler.state_dict() if self.lr_scheduler is not None else None,
                         grad_scaler=self.scaler.state_dict(), rng=rng_states, settings=self.settings.summary(),
                         stats=self.stats_history)
@@ -180,7 +189,8 @@ class LTRTrainer:
     def load_checkpoint(self, path: PathLike) -> None:
         """Restore network, optimizer, scheduler, gradient scaler, statistics, epoch and RNG states."""
         state = torch_load(path)
-        unwrap(self.actor.net).load_state_dict(state["net"])
+        self.actor.checkpoint_net().load_state_dict(state["net"])
+        self.actor.load_extra_state(state.get("actor", {}))
         self.optimizer.load_state_dict(state["optimizer"])
         if self.lr_scheduler is not None and state["lr_scheduler"] is not None:
             self.lr_scheduler.load_state_dict(state["lr_scheduler"])

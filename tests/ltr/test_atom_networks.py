@@ -97,6 +97,18 @@ def test_drnet_forward_gives_four_offsets_per_proposal(nets):
     assert net(images(1, 2), images(2, 2), boxes, proposals).shape == (2, 2, 3, 4)
 
 
+def test_forward_with_feature_layers_also_returns_reference_and_test_features(nets):
+    net = nets["atom_mobilenetsmall"].eval()
+    boxes = torch.tensor([[[10.0, 12.0, 30.0, 20.0], [5.0, 5.0, 40.0, 44.0]]])
+    proposals = boxes[:, :, None].repeat(1, 1, 3, 1)
+    train, test = images(1, 2), images(1, 2)
+    pred, ref_feat, test_feat = net(train, test, boxes, proposals, feature_layers=("conv1", "layer3"))
+    assert torch.equal(pred, net(train, test, boxes, proposals))
+    assert list(ref_feat) == ["conv1", "layer3"]
+    assert tuple(test_feat["conv1"].shape[:2]) == (2, 32)
+    assert torch.equal(test_feat["layer3"], net.extract_features(test[0], ["layer3"])["layer3"])
+
+
 def test_backbone_features_at_288_have_strides_8_and_16(nets):
     feat = nets["atom_mobilenetsmall"].eval().extract_backbone_features(torch.randn(2, 3, 288, 288))
     assert {k: tuple(v.shape) for k, v in feat.items()} == {"layer2": (2, 32, 36, 36), "layer3": (2, 64, 18, 18)}

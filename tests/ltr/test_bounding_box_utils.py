@@ -1,7 +1,11 @@
-"""Training-side torch box utilities: format conversion, IoU, rescale, clip."""
+"""Training-side torch box utilities: format conversion, IoU, rescale, clip, R-CNN offsets."""
+import math
+
+import pytest
 import torch
 
-from ltr.data.bounding_box_utils import box_iou, clip_box, rescale_box, xywh_to_xyxy, xyxy_to_xywh
+from ltr.data.bounding_box_utils import (box_iou, clip_box, decode_offsets, encode_offsets, rescale_box, xywh_to_xyxy,
+                                         xyxy_to_xywh)
 
 
 def test_xywh_to_xyxy_adds_size_to_corner():
@@ -46,3 +50,16 @@ def test_clip_box_keeps_the_part_inside_the_image():
 
 def test_clip_box_outside_the_image_has_zero_area():
     assert clip_box(torch.tensor([12.0, 1.0, 3.0, 3.0]), 10, 10).tolist() == [10.0, 1.0, 0.0, 3.0]
+
+
+def test_encode_offsets_hand_case():
+    # proposal centre (20, 20), size 20x10; target centre (30, 15), size 40x10
+    proposal = torch.tensor([10.0, 15.0, 20.0, 10.0])
+    target = torch.tensor([10.0, 10.0, 40.0, 10.0])
+    assert encode_offsets(proposal, target).tolist() == pytest.approx([0.5, -0.5, math.log(2.0), 0.0])
+
+
+def test_decode_offsets_inverts_encode_offsets():
+    proposals = torch.tensor([[10.0, 15.0, 20.0, 10.0], [0.0, 0.0, 3.0, 7.0]])
+    targets = torch.tensor([[12.0, 9.0, 31.0, 6.0], [-2.0, 1.0, 5.0, 5.0]])
+    assert torch.allclose(decode_offsets(proposals, encode_offsets(proposals, targets)), targets, atol=1e-5)

@@ -50,7 +50,7 @@ class ATOMnet(nn.Module):
         self.feature_extractor_layers = sorted(set(self.bb_regressor_layer))
 
     def forward(self, train_imgs: torch.Tensor, test_imgs: torch.Tensor, train_bb: torch.Tensor,
-                test_proposals: torch.Tensor) -> torch.Tensor:
+                test_proposals: torch.Tensor, feature_layers: Optional[Sequence[str]] = None):
         """Head predictions for the test proposals given the reference target boxes.
 
         Args:
@@ -58,18 +58,29 @@ class ATOMnet(nn.Module):
             test_imgs: (num_test, B, 3, H, W) test images (or (B, 3, H, W)).
             train_bb: (num_train, B, 4) reference boxes (x, y, w, h) in image pixels.
             test_proposals: (num_test, B, N, 4) proposals (x, y, w, h).
+            feature_layers: backbone stages to return as well (knowledge distillation), e.g.
+                ``('conv1', 'layer1', 'layer2', 'layer3')``.
         Returns:
-            (num_test, B, N) IoU predictions (ATOM) or (num_test, B, N, 4) offsets (DRNet).
+            (num_test, B, N) IoU predictions (ATOM) or (num_test, B, N, 4) offsets (DRNet); with
+            ``feature_layers``, the tuple ``(predictions, reference features, test features)``
+            whose feature dicts map each stage to (num_train * B, C, h, w) / (num_test * B, C, h, w).
         """
         num_sequences = train_imgs.shape[-4]
         num_train = train_imgs.shape[0] if train_imgs.dim() == 5 else 1
         num_test = test_imgs.shape[0] if test_imgs.dim() == 5 else 1
-        train_feat = self.extract_backbone_features(train_imgs.reshape(-1, *train_imgs.shape[-3:]))
-        test_feat = self.extract_backbone_features(test_imgs.reshape(-1, *test_imgs.shape[-3:]))
-        return self.bb_regressor([train_feat[name] for name in self.bb_regressor_layer],
-                                 [test_feat[name] for name in self.bb_regressor_layer],
-                                 train_bb.reshape(num_train, num_sequences, 4),
-                                 test_proposals.reshape(num_test, num_sequences, -1, 4))
+        layers = self.feature_extractor_layers
+        if feature_layers is not None:
+            layers = sorted(set(layers) | set(feature_layers))
+        train_feat = self.extract_backbone_features(train_imgs.reshape(-1, *train_imgs.shape[-3:]), layers)
+        test_feat = self.extract_backbone_features(test_imgs.reshape(-1, *test_imgs.shape[-3:]), layers)
+        prediction = self.bb_regressor([train_feat[name] for name in self.bb_regressor_layer],
+                                       [test_feat[name] for name in self.bb_regressor_layer],
+                                       train_bb.reshape(num_train, num_sequences, 4),
+                                       test_proposals.reshape(num_test, num_sequences, -1, 4))
+        if feature_layers is None:
+            return prediction
+        return (prediction, {name: train_feat[name] for name in feature_layers},
+                {name: test_feat[name] for name in feature_layers})
 
     def extract_backbone_features(self, im: torch.Tensor,
                                   layers: Optional[Sequence[str]] = None) -> "OrderedDict[str, torch.Tensor]":

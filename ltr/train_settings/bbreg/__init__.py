@@ -44,18 +44,18 @@ DATASETS = {"lasot": Lasot, "got10k": Got10k, "trackingnet": TrackingNet, "coco"
 SMOKE_SEQUENCES = 2
 
 
-def _entry(dataset: str, weight: float = 1, root: str | None = None, **options) -> dict:
+def dataset_entry(dataset: str, weight: float = 1, root: str | None = None, **options) -> dict:
     """One dataset entry of ``train_data`` / ``val_data``."""
     return {"dataset": dataset, "root": root, "options": options, "weight": weight}
 
 
 def declare_data_defaults(settings: Settings) -> None:
     """Declare ATOM's data settings (module doc); smoke mode: tiny synthetic data, batch 2."""
-    settings.train_data = {"lasot": _entry("lasot", split="train"),
-                           "got10k": _entry("got10k", split="vottrain"),
-                           "trackingnet": _entry("trackingnet", set_ids=[0, 1, 2, 3]),
-                           "coco": _entry("coco", version="2017", split="train")}
-    settings.val_data = {"got10k": _entry("got10k", split="votval")}
+    settings.train_data = {"lasot": dataset_entry("lasot", split="train"),
+                           "got10k": dataset_entry("got10k", split="vottrain"),
+                           "trackingnet": dataset_entry("trackingnet", set_ids=[0, 1, 2, 3]),
+                           "coco": dataset_entry("coco", version="2017", split="train")}
+    settings.val_data = {"got10k": dataset_entry("got10k", split="votval")}
     settings.batch_size = 64
     settings.samples_per_epoch = 1000 * settings.batch_size
     settings.val_samples_per_epoch = 100 * settings.batch_size
@@ -67,8 +67,8 @@ def declare_data_defaults(settings: Settings) -> None:
                            "grayscale_probability": 0.05, "brightness": 0.2}
     if settings.smoke:
         root = str(Path(settings.env.workspace_path) / "smoke" / "synthetic_train")
-        settings.train_data = {"synthetic": _entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
-        settings.val_data = {"synthetic": _entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
+        settings.train_data = {"synthetic": dataset_entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
+        settings.val_data = {"synthetic": dataset_entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
         settings.batch_size = 2
         settings.samples_per_epoch = settings.val_samples_per_epoch = 4
         settings.num_workers = 0

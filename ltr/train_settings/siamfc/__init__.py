@@ -41,7 +41,8 @@ from ltr.data.sampler import TrackingSampler
 from ltr.dataset.base_video_dataset import BaseVideoDataset
 from ltr.dataset.got10k import Got10k
 from ltr.dataset.synthetic_video import SyntheticVideo
-from ltr.trainers.fd_schedule import Candidate, Phase, ScheduleState, phase_settings, run_phases
+from ltr.trainers.fd_schedule import Candidate, Phase, ScheduleState, run_phases
+from ltr.trainers.phases import phase_settings
 from ltr.trainers.ltr_trainer import LTRTrainer
 from pytracking.evaluation.environment import MissingPathError
 
