@@ -1,4 +1,4 @@
-"""ATOM tracker: runs with random weights, repeats exactly, not-found handling, IoU refinement, classifier parts."""
+"""ATOM tracker: runs with random weights, repeats exactly, localisation flags, IoU refinement, classifier parts."""
 import math
 
 import numpy as np
@@ -55,6 +55,103 @@ def test_flat_response_keeps_the_box_and_flags_not_found(network, frames):
     out = tracker.track(images[1], {})
     assert tracker.flag == "not_found"
     assert out["target_bbox"] == pytest.approx(box)
+
+
+@pytest.fixture
+def localizer(network):
+    """A tracker whose target neighbourhood is 2 x 2 score cells (32-px target, scale 1, stride 16) and whose
+    sample centre (the previous position) is score cell (4, 4) of a 9 x 9 map (128-px samples)."""
+    tracker = cheap_tracker(ATOMTracker, "atom", "mobilenetsmall", network, target_neighborhood_scale=1.0)
+    tracker.target_sz, tracker.stride = np.array([32.0, 32.0]), 16.0
+    return tracker
+
+
+def localize(tracker: ATOMTracker, *peaks) -> tuple:
+    """(flag, peak cell as a list or None) of a 9 x 9 zero score map with the given ((row, col), score) peaks."""
+    scores = torch.zeros(9, 9)
+    for (row, col), value in peaks:
+        scores[row, col] = value
+    flag, peak = tracker._localize(scores, 1.0)
+    return flag, None if peak is None else peak.tolist()
+
+
+def test_localize_flags_not_found_below_the_threshold(localizer):
+    assert localize(localizer, ((4, 4), 0.2)) == ("not_found", None)
+
+
+def test_localize_single_peak_is_normal(localizer):
+    assert localize(localizer, ((4, 5), 1.0)) == ("normal", [4, 5])
+
+
+def test_localize_second_peak_above_half_the_first_is_a_hard_negative(localizer):
+    assert localize(localizer, ((4, 4), 1.0), ((0, 0), 0.6)) == ("hard_negative", [4, 4])
+
+
+def test_localize_keeps_the_first_peak_when_the_distractor_is_farther(localizer):
+    # normalised displacements from cell (4, 4): d1 = |(0, 1)| / 2 = 0.5, d2 = |(4, 4)| / 2 = 2.83
+    assert localize(localizer, ((4, 5), 1.0), ((0, 0), 0.9)) == ("hard_negative", [4, 5])
+
+
+def test_localize_takes_the_second_peak_when_it_is_at_the_previous_position(localizer):
+    # d1 = 2.83, d2 = 0 < 0.8 * d1
+    assert localize(localizer, ((0, 0), 1.0), ((4, 4), 0.9)) == ("hard_negative", [4, 4])
+
+
+def test_localize_is_uncertain_when_both_peaks_are_equally_far(localizer):
+    # d1 = d2 = 3 / 2: neither is below 0.8 times the other
+    assert localize(localizer, ((4, 1), 1.0), ((4, 7), 0.9)) == ("uncertain", [4, 1])
+
+
+def test_localize_ignores_a_strong_second_peak_below_the_not_found_threshold(localizer):
+    # 0.24 > 0.8 * 0.28 would be a distractor, but 0.24 < 0.25
+    assert localize(localizer, ((4, 4), 0.28), ((0, 0), 0.24)) == ("normal", [4, 4])
+
+
+def initialized_tracker(network, frames, **overrides) -> ATOMTracker:
+    """A tracker initialised on the first frame with a cheap first-frame optimisation."""
+    images, box = frames
+    tracker = cheap_tracker(ATOMTracker, "atom", "mobilenetsmall", network, augmentation_rotations=(),
+                            augmentation_blurs=(), dropout_num=0, init_CG_iter=4, init_GN_iter=2, **overrides)
+    tracker.initialize(images[0], {"init_bbox": box})
+    return tracker
+
+
+@pytest.mark.parametrize("flag, new_samples", [("hard_negative", 1), ("uncertain", 0)])
+def test_uncertain_frame_moves_the_box_without_storing_a_sample(network, frames, monkeypatch, flag, new_samples):
+    images, box = frames
+    tracker = initialized_tracker(network, frames)
+    num, filt = tracker.memory.num, tracker.filter.clone()
+    # peak one cell right of the sample centre (4, 4), no box refinement: the centre moves by stride * scale
+    monkeypatch.setattr(tracker, "_localize", lambda scores, scale: (flag, torch.tensor([4.0, 5.0])))
+    monkeypatch.setattr(tracker, "estimate_box", lambda iou_feat, crop_box: None)
+    out = tracker.track(images[1], {})["target_bbox"]
+    scale = tracker._sample_side() / tracker.params.sample_size
+    assert out == pytest.approx([box[0] + 16 * scale, box[1], box[2], box[3]])
+    assert tracker.memory.num == num + new_samples
+    assert torch.equal(tracker.filter, filt) == (new_samples == 0)
+
+
+@pytest.mark.parametrize("update_scale, size_factor", [(True, 2.0), (False, 1.0)])
+def test_uncertain_frame_changes_the_size_only_if_update_scale_when_uncertain(network, frames, monkeypatch,
+                                                                              update_scale, size_factor):
+    images, box = frames
+    tracker = initialized_tracker(network, frames, update_scale_when_uncertain=update_scale)
+    monkeypatch.setattr(tracker, "_localize", lambda scores, scale: ("uncertain", torch.tensor([4.0, 4.0])))
+    # the box step doubles the box around its centre
+    monkeypatch.setattr(tracker, "estimate_box", lambda iou_feat, b: torch.cat([b[:2] - b[2:] / 2, 2 * b[2:]]))
+    out = tracker.track(images[1], {})["target_bbox"]
+    assert out[2:] == pytest.approx([size_factor * box[2], size_factor * box[3]])
+
+
+@pytest.mark.parametrize("width, height", [(6, 4), (5, 3)])
+def test_sample_of_a_box_is_centred_on_the_box(width, height):
+    # box [x, y, w, h] = [20, 10, w, h]: pixels x..x+w-1, y..y+h-1; continuous centre (y + h / 2, x + w / 2)
+    image = np.zeros((40, 40, 3), np.uint8)
+    image[10:10 + height, 20:20 + width] = 255
+    patch = sample_patch(image, np.array([10 + height / 2, 20 + width / 2]), 16, 16)[..., 0].astype(np.float64)
+    rows, cols = np.indices(patch.shape) + 0.5  # crop pixel k spans [k, k + 1): its centre is k + 1/2
+    centroid = [(rows * patch).sum() / patch.sum(), (cols * patch).sum() / patch.sum()]
+    assert centroid == pytest.approx([8.0, 8.0], abs=0.1)  # the crop centre; a half-pixel slip would give 7.5
 
 
 def test_missing_network_file_names_the_parameter_file(monkeypatch, tmp_path):

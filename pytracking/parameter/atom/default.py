@@ -44,6 +44,7 @@ def parameters() -> TrackerParams:
     params.update_CG_iter = 5
     params.fletcher_reeves = False
     params.direction_forget_factor = 0.9
+    params.residual_reweighting = False  # DRNet's sample reweighting by the residuals (first frame and updates)
 
     # localisation
     params.target_not_found_threshold = 0.25
@@ -51,6 +52,11 @@ def parameters() -> TrackerParams:
     params.hard_negative_threshold = 0.5
     params.hard_negative_learning_rate = 0.02
     params.hard_negative_CG_iter = 5
+    # a second peak above distractor_threshold * max1: the peak markedly closer to the previous position
+    # (normalised distance below displacement_scale times the other's) wins, else the flag is 'uncertain'
+    params.distractor_threshold = 0.8
+    params.displacement_scale = 0.8
+    params.update_scale_when_uncertain = True  # 'uncertain' frames still update the box size (never the memory)
 
     # IoU-Net refinement
     params.num_init_random_boxes = 9

@@ -1,6 +1,8 @@
 """DRNet with ResNet-50 (the CFKD teacher).
 
-The ATOM settings with DRNet's sample size, search area and first-frame optimisation.
+The ATOM settings with DRNet's sample size, search area, first-frame optimisation and residual
+reweighting of the classifier's samples (our interpretation of the reference's one-line description:
+see :mod:`pytracking.tracker.atom.classifier`).
 """
 from pytracking.parameter.atom import default as atom_default
 from pytracking.utils.params import TrackerParams
@@ -12,6 +14,7 @@ def apply_drnet_settings(params: TrackerParams) -> TrackerParams:
     params.search_area_scale = 5.5
     params.init_CG_iter = 100
     params.init_GN_iter = 10
+    params.residual_reweighting = True
     return params
 
 

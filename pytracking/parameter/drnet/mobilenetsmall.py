@@ -1,4 +1,5 @@
-"""mDRNet, the CFKD student: MobileNetV2 backbone, 32-d projection; otherwise the DRNet settings."""
+"""mDRNet, the CFKD student: MobileNetV2 backbone, 32-d projection; otherwise the DRNet settings
+(residual reweighting included)."""
 from pytracking.parameter.atom import mobilenetsmall as atom_mobilenetsmall
 from pytracking.parameter.drnet.default import apply_drnet_settings
 from pytracking.utils.params import TrackerParams

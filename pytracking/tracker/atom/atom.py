@@ -2,19 +2,42 @@
 
 Per frame: a square sample of side ``search_area_scale * sqrt(w * h)`` around the previous
 position, resized to ``sample_size``; one backbone pass gives layer3 (classifier, normalised)
-and the IoU-Net's layers. The classifier's score peak gives the new position (unless the peak is
-below ``target_not_found_threshold``: the box is kept, flag ``'not_found'``); the IoU-Net then
-refines the box from the peak (see :mod:`pytracking.tracker.atom.iou_refine`). The sample is
-stored in the memory with learning rate ``learning_rate`` (``hard_negative_learning_rate`` when
-a second peak outside the target's neighbourhood reaches ``hard_negative_threshold`` times the
-first: flag ``'hard_negative'``) and the filter gets ``update_CG_iter`` CG iterations every
-``train_skipping`` frames and on hard negatives.
+and the IoU-Net's layers. The classifier's score map gives the new position and a flag
+(:meth:`ATOMTracker._localize`); the IoU-Net then refines the box from that peak (see
+:mod:`pytracking.tracker.atom.iou_refine`).
+
+Localisation. ``max1`` is the highest score, ``max2`` the highest outside the target
+neighbourhood of ``max1``'s cell (``target_neighborhood_scale`` times the target size, in score
+cells, i.e. ``target_neighborhood_scale * target_sz / scale / stride``):
+
+* ``max1 < target_not_found_threshold``: ``'not_found'``, the box is kept;
+* ``max2 > distractor_threshold * max1`` and ``max2 > target_not_found_threshold`` (a distractor
+  about as strong as the target): each peak's displacement from the sample centre's cell (the
+  previous position), divided per axis by the neighbourhood size in cells, has the norm ``d1``
+  resp. ``d2``. A peak markedly closer to the previous position than the other wins,
+  ``d1 < displacement_scale * d2``: peak 1, ``d2 < displacement_scale * d1``: peak 2, both with
+  flag ``'hard_negative'``; otherwise (comparable distances) peak 1 with flag ``'uncertain'``.
+  The rule is purely relative, without an absolute distance threshold (peak 2 lies outside
+  peak 1's neighbourhood, so ``d1 + d2 >= 1/2`` and the comparison is always meaningful);
+* ``max2 > hard_negative_threshold * max1`` and ``max2 > target_not_found_threshold``: peak 1,
+  ``'hard_negative'``;
+* else peak 1, ``'normal'``.
+
+Update. ``'normal'`` and ``'hard_negative'`` samples are stored in the memory with learning rate
+``learning_rate`` resp. ``hard_negative_learning_rate``, labelled at the new position; the filter
+gets ``update_CG_iter`` CG iterations every ``train_skipping`` frames and ``hard_negative_CG_iter``
+on hard negatives. ``'uncertain'`` moves the position but stores nothing and runs no CG; the box
+size changes only if ``update_scale_when_uncertain``. ``residual_reweighting`` (DRNet) reweights
+the samples in both optimisations (see :mod:`pytracking.tracker.atom.classifier`).
 
 Boxes are 0-based ``[x, y, w, h]``; the centre is ``(y + h / 2, x + w / 2)`` (continuous
-coordinates, pixel ``k`` spans ``[k, k + 1)``). The score peak is taken on the score grid itself
-(stride 16 in the sample), without sub-cell interpolation; the IoU-Net refines it. Randomness
-(projection init, dropout, jittered boxes) comes from a ``torch.Generator`` seeded with
-``params.seed`` in :meth:`ATOMTracker.initialize`, so runs repeat exactly on one device.
+coordinates, pixel ``k`` spans ``[k, k + 1)``). This is PyTracking's pixel-index centre
+``(y + (h - 1) / 2, x + (w - 1) / 2)`` plus 1/2, the same point of the image:
+:func:`~pytracking.tracker.atom.features.sample_patch` subtracts the 1/2 when it resamples (pixel
+centres at integers), so a box's sample is centred on the box. The score peak is taken on the
+score grid itself (stride 16 in the sample), without sub-cell interpolation; the IoU-Net refines
+it. Randomness (projection init, dropout, jittered boxes) comes from a ``torch.Generator`` seeded
+with ``params.seed`` in :meth:`ATOMTracker.initialize`, so runs repeat exactly on one device.
 """
 from __future__ import annotations
 
@@ -59,7 +82,7 @@ class ATOMTracker(BaseTracker):
     """ATOM; ``self.net`` (an :class:`~ltr.models.bbreg.atom.ATOMnet`, eval mode) runs on ``self.device``.
 
     Parameters: see ``pytracking/parameter/atom/default.py``. After :meth:`track`, ``self.flag``
-    is ``'normal'``, ``'not_found'`` or ``'hard_negative'``.
+    is ``'normal'``, ``'not_found'``, ``'hard_negative'`` or ``'uncertain'``.
     """
 
     def __init__(self, params: TrackerParams):
@@ -131,15 +154,17 @@ class ATOMTracker(BaseTracker):
         proj = (torch.randn(p.compressed_dim, num_ch, 1, 1, generator=self.generator) / math.sqrt(num_ch))
         filt = torch.zeros(1, p.compressed_dim, p.filter_size, p.filter_size)
         variables = TensorList([filt.to(self.device), proj.to(self.device)])
-        problem = FactorizedConvProblem(feat, labels, weights, p.filter_reg, p.projection_reg, p.response_min_val)
+        problem = FactorizedConvProblem(feat, labels, weights, p.filter_reg, p.projection_reg, p.response_min_val,
+                                        reweight=p.residual_reweighting)
         GaussNewtonCG(problem, variables).run(p.init_CG_iter // p.init_GN_iter, p.init_GN_iter)
         self.projection = variables[1].detach()
         self.filter = variables[0].detach()
 
         with torch.no_grad():
             self.memory = SampleMemory(p.sample_memory_size, F.conv2d(feat, self.projection), labels, weights)
-        self.filter_optimizer = ConjugateGradient(FilterProblem(self.memory, p.filter_reg, p.response_min_val),
-                                                  TensorList([self.filter]), fletcher_reeves=p.fletcher_reeves,
+        update_problem = FilterProblem(self.memory, p.filter_reg, p.response_min_val, reweight=p.residual_reweighting)
+        self.filter_optimizer = ConjugateGradient(update_problem, TensorList([self.filter]),
+                                                  fletcher_reeves=p.fletcher_reeves,
                                                   direction_forget_factor=p.direction_forget_factor)
         init_box = self._crop_box(np.array([out / 2, out / 2]), side / out).view(1, 4)
         with torch.no_grad():
@@ -174,15 +199,26 @@ class ATOMTracker(BaseTracker):
         return self.refine_box(self.iou_function(iou_feat), box)
 
     def _localize(self, scores: torch.Tensor, scale: float) -> tuple:
-        """(flag, peak cell (2,) or None) from the score map (see the module docstring)."""
+        """(flag, peak cell (2,) (row, col) or None) from the (H', W') score map of a sample centred on the
+        previous position at ``scale`` image pixels per sample pixel (see the module docstring)."""
         p = self.params
-        radius = p.target_neighborhood_scale * self.target_sz / scale / self.stride / 2
-        max1, peak, max2, _ = find_peaks(scores, tuple(radius))
+        neighborhood = p.target_neighborhood_scale * self.target_sz / scale / self.stride  # (rows, cols) cells
+        max1, peak1, max2, peak2 = find_peaks(scores, tuple(neighborhood / 2))
         if max1 < p.target_not_found_threshold:
             return "not_found", None
-        if max2 > p.hard_negative_threshold * max1 and max2 > p.target_not_found_threshold:
-            return "hard_negative", peak
-        return "normal", peak
+        if max2 <= p.target_not_found_threshold:
+            return "normal", peak1
+        if max2 > p.distractor_threshold * max1:
+            center = p.sample_size / (2 * self.stride)
+            d1, d2 = (float(((peak - center) / torch.as_tensor(neighborhood)).norm()) for peak in (peak1, peak2))
+            if d1 < p.displacement_scale * d2:
+                return "hard_negative", peak1
+            if d2 < p.displacement_scale * d1:
+                return "hard_negative", peak2
+            return "uncertain", peak1
+        if max2 > p.hard_negative_threshold * max1:
+            return "hard_negative", peak1
+        return "normal", peak1
 
     def track(self, image: np.ndarray, info: Optional[dict] = None) -> dict:
         """Locate the target in ``image`` (H, W, 3) RGB uint8; returns ``{'target_bbox': [x, y, w, h]}``."""
@@ -201,9 +237,11 @@ class ATOMTracker(BaseTracker):
             if refined is not None:
                 box = refined.detach().cpu().double().numpy()
                 center_crop = np.array([box[1] + box[3] / 2, box[0] + box[2] / 2])
-                self._set_target_size(box[[3, 2]] * scale)
+                if self.flag != "uncertain" or p.update_scale_when_uncertain:
+                    self._set_target_size(box[[3, 2]] * scale)
             self.pos = np.clip(sample_pos + (center_crop - out / 2) * scale, 0, self.image_sz)
-            self._update_classifier(feat, out / 2 + (self.pos - sample_pos) / scale)
+            if self.flag != "uncertain":
+                self._update_classifier(feat, out / 2 + (self.pos - sample_pos) / scale)
 
         (cy, cx), (h, w) = self.pos, self.target_sz
         return {"target_bbox": [float(cx - w / 2), float(cy - h / 2), float(w), float(h)]}

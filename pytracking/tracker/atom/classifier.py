@@ -8,6 +8,18 @@ feature cells ``i - k/2 .. i + k/2 - 1``, whose centre is ``(i - 1/2 + 1/2) * st
 First frame: :class:`FactorizedConvProblem` on ``TensorList([f, P])`` (Gauss-Newton + CG).
 Later frames: :class:`FilterProblem` on ``TensorList([f])`` over the projected sample memory
 (:class:`SampleMemory`).
+
+Residual reweighting (DRNet). The methods reference only says "residual reweighting by
+exp(normalised max |res|)"; this module implements the following interpretation of it. With the
+unweighted score residuals ``r_n = scores_n - y_n`` and ``m_n = max |r_n|`` over the map, sample
+``n`` gets the factor ``exp(m_n / max_j m_j)`` (:func:`residual_reweighting`; all factors 1 when
+every residual is zero), and its effective weight is ``w_n * factor_n``, renormalised to keep
+``sum(w)`` (:func:`effective_weights`): samples the filter fits worst count up to ``e`` times more.
+The factors are computed from the detached residuals whenever a problem is evaluated and are
+constants for the derivatives. The optimisers evaluate a problem once per linearisation, so the
+factors are recomputed at the start of every Gauss-Newton iteration of the first frame (IRLS-style)
+and at every run of the update CG from the current filter; the memory's stored weights are never
+changed.
 """
 from __future__ import annotations
 
@@ -39,46 +51,74 @@ def gaussian_label(score_size: Tuple[int, int], sigma: float, center_crop_yx: to
     return label_function_spatial(score_size, sigma, (center_crop_yx / stride).tolist())
 
 
+def residual_reweighting(residuals: torch.Tensor) -> torch.Tensor:
+    """Factors ``exp(m_n / max_j m_j)`` with ``m_n = max |residuals_n|``: (N, 1, H', W') -> (N,).
+
+    All factors are 1 when every residual is zero.
+    """
+    peak = residuals.detach().abs().flatten(1).amax(dim=1)
+    return torch.exp(peak / peak.max().clamp(min=torch.finfo(peak.dtype).tiny))
+
+
+def effective_weights(residuals: torch.Tensor, weights: torch.Tensor, reweight: bool) -> torch.Tensor:
+    """Sample weights (N,) for residuals (N, 1, H', W'): ``weights`` itself, or with ``reweight`` the
+    weights times :func:`residual_reweighting` factors, renormalised to ``weights.sum()``."""
+    if not reweight:
+        return weights
+    scaled = weights * residual_reweighting(residuals)
+    return scaled * (weights.sum() / scaled.sum())
+
+
+def weighted_residuals(scores: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor,
+                       reweight: bool) -> torch.Tensor:
+    """``sqrt(w_eff_n) * (scores_n - labels_n)``: (N, 1, H', W') each, weights (N,) -> (N, 1, H', W')."""
+    residuals = scores - labels
+    return effective_weights(residuals, weights, reweight).sqrt().view(-1, 1, 1, 1) * residuals
+
+
 class FactorizedConvProblem(L2Problem):
     """First-frame problem on ``x = [filter (1, D, k, k), projection (D, C, 1, 1)]``.
 
     Residuals: ``sqrt(w_n) * (mlu(conv(conv(feat_n, P), f)) - y_n)`` (N, 1, H', W'),
-    ``sqrt(filter_reg) * f`` and ``sqrt(proj_reg) * P``.
+    ``sqrt(filter_reg) * f`` and ``sqrt(proj_reg) * P``; with ``reweight``, ``w_n`` is the
+    reweighted weight of the module docstring.
 
     Args:
         feat: (N, C, H, W) normalised training features.
         labels: (N, 1, H', W') Gaussian labels.
         weights: (N,) sample weights.
+        reweight: apply residual reweighting (DRNet).
     """
 
     def __init__(self, feat: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor, filter_reg: float,
-                 proj_reg: float, min_val: float):
-        self.feat, self.labels, self.min_val = feat, labels, min_val
-        self.sqrt_w = weights.sqrt().view(-1, 1, 1, 1)
+                 proj_reg: float, min_val: float, reweight: bool = False):
+        self.feat, self.labels, self.weights, self.min_val = feat, labels, weights, min_val
         self.filter_reg_sqrt, self.proj_reg_sqrt = math.sqrt(filter_reg), math.sqrt(proj_reg)
+        self.reweight = reweight
 
     def __call__(self, x: TensorList) -> TensorList:
         filt, proj = x
         scores = apply_filter(F.conv2d(self.feat, proj), filt, self.min_val)
-        return TensorList([self.sqrt_w * (scores - self.labels), self.filter_reg_sqrt * filt,
-                           self.proj_reg_sqrt * proj])
+        return TensorList([weighted_residuals(scores, self.labels, self.weights, self.reweight),
+                           self.filter_reg_sqrt * filt, self.proj_reg_sqrt * proj])
 
 
 class FilterProblem(L2Problem):
     """Per-frame problem on ``x = [filter]`` over the stored projected samples.
 
-    Residuals: ``sqrt(w_n) * (mlu(conv(feat_n, f)) - y_n)`` and ``sqrt(filter_reg) * f``; the
-    memory's tensors are read at every call, so new samples are seen without rebuilding.
+    Residuals: ``sqrt(w_n) * (mlu(conv(feat_n, f)) - y_n)`` and ``sqrt(filter_reg) * f`` (with
+    ``reweight``, ``w_n`` reweighted as in the module docstring; the stored weights stay as they
+    are); the memory's tensors are read at every call, so new samples are seen without rebuilding.
     """
 
-    def __init__(self, memory: "SampleMemory", filter_reg: float, min_val: float):
-        self.memory, self.min_val = memory, min_val
+    def __init__(self, memory: "SampleMemory", filter_reg: float, min_val: float, reweight: bool = False):
+        self.memory, self.min_val, self.reweight = memory, min_val, reweight
         self.filter_reg_sqrt = math.sqrt(filter_reg)
 
     def __call__(self, x: TensorList) -> TensorList:
         feat, labels, weights = self.memory.active()
         scores = apply_filter(feat, x[0], self.min_val)
-        return TensorList([weights.sqrt().view(-1, 1, 1, 1) * (scores - labels), self.filter_reg_sqrt * x[0]])
+        return TensorList([weighted_residuals(scores, labels, weights, self.reweight), self.filter_reg_sqrt * x[0]])
 
 
 class SampleMemory:

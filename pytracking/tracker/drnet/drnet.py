@@ -5,7 +5,13 @@ first-frame training, memory and updates; the DirectReg head shares the IoU-Net'
 ``get_modulation`` / ``get_iou_feat``). Box step: the classifier-localised box (current target
 size at the score peak) is the only proposal; one forward pass of
 :meth:`~ltr.models.bbreg.drnet_head.DirectReg.predict_offsets` gives its R-CNN offsets
-(dx, dy, dw, dh), decoded by :func:`decode_offsets`.
+(dx, dy, dw, dh), decoded by :func:`~ltr.data.bounding_box_utils.decode_offsets`.
+
+The DRNet parameter files also switch on ``residual_reweighting``: in the first-frame Gauss-Newton
+and in every update CG, sample ``n``'s weight is multiplied by ``exp(m_n / max_j m_j)`` (``m_n``:
+the largest absolute score residual of sample ``n``) and renormalised. The methods reference gives
+only "residual reweighting by exp(normalised max |res|)"; the normaliser and where it applies are
+our interpretation, documented in :mod:`pytracking.tracker.atom.classifier`.
 """
 from __future__ import annotations
 
@@ -13,22 +19,8 @@ from typing import Optional
 
 import torch
 
+from ltr.data.bounding_box_utils import decode_offsets
 from pytracking.tracker.atom.atom import ATOMTracker
-
-
-def decode_offsets(proposals: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-    """Apply R-CNN offsets to boxes: inverse of ``((g_c - p_c) / p_wh, log(g_wh / p_wh))``.
-
-    Args:
-        proposals: (..., 4) boxes (x, y, w, h).
-        offsets: (..., 4) offsets (dx, dy, dw, dh).
-    Returns:
-        (..., 4) boxes (x, y, w, h) with centre ``p_c + d_xy * p_wh`` and size ``p_wh * exp(d_wh)``.
-    """
-    size = proposals[..., 2:]
-    center = proposals[..., :2] + size / 2 + offsets[..., :2] * size
-    new_size = size * torch.exp(offsets[..., 2:])
-    return torch.cat([center - new_size / 2, new_size], dim=-1)
 
 
 class DRNetTracker(ATOMTracker):
