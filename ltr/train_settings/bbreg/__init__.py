@@ -21,7 +21,7 @@ Settings declared (overridable with ``--set``): ``train_data`` and ``val_data`` 
 train_data.coco.weight=0``), ``samples_per_epoch``, ``val_samples_per_epoch``, ``batch_size``,
 ``num_workers``, ``max_gap``, ``processing`` {search_area_factor, output_size, center_jitter,
 scale_jitter, num_proposals, min_iou, sigma_factors, grayscale_probability, brightness}.
-Smoke mode: two small synthetic videos, batch 2, four samples per epoch.
+Smoke mode: two small synthetic videos, batch 2, four samples per epoch, 96-pixel crops.
 """
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ from pytracking.evaluation.environment import MissingPathError
 DATASETS = {"lasot": Lasot, "got10k": Got10k, "trackingnet": TrackingNet, "coco": MSCOCOSeq,
             "synthetic": SyntheticVideo}
 SMOKE_SEQUENCES = 2
+SMOKE_OUTPUT_SIZE = 96  # crops of 6 x 6 layer3 cells keep smoke runs of the big teachers fast
 
 
 def dataset_entry(dataset: str, weight: float = 1, root: str | None = None, **options) -> dict:
@@ -72,6 +73,7 @@ def declare_data_defaults(settings: Settings) -> None:
         settings.batch_size = 2
         settings.samples_per_epoch = settings.val_samples_per_epoch = 4
         settings.num_workers = 0
+        settings.processing["output_size"] = SMOKE_OUTPUT_SIZE
 
 
 def build_datasets(settings: Settings, key: str) -> tuple:

@@ -1,0 +1,15 @@
+"""Ablation: TS + AH + Fidelity (CFKD with w_cf = 0). The thesis gives no batch count for this row;
+it uses the ablation's 1500 batches per epoch::
+
+    python ltr/run_training.py ablation ts_ah_fid
+"""
+from ltr.admin.settings import Settings
+from ltr.train_settings.distillation import declare_distillation_defaults, loss_settings, train_distillation
+
+
+def run(settings: Settings) -> None:
+    settings.description = "Ablation: TS + AH + Fidelity."
+    declare_distillation_defaults(settings, batches_per_epoch=1500)
+    settings.loss = loss_settings("cfkd", w_cf=0.0)
+    settings.apply_overrides()
+    train_distillation(settings)

@@ -1,0 +1,1 @@
+"""CFKD (correlation-filter knowledge distillation): MobileNetV2 ATOM and DRNet students."""
