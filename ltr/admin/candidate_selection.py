@@ -41,36 +41,43 @@ def best_candidate(scores: Mapping[int, Mapping[str, float]]) -> int:
 
 
 class NetworkFileTracker(Tracker):
-    """The SiamFC tracker on one network file (a training checkpoint or a saved network).
+    """A network-based tracker (SiamFC by default) on one network file (a checkpoint or a saved network).
 
-    The parameters are those of ``pytracking/parameter/siamfc/<base_param>.py`` with the network
-    replaced: ``net_path`` = the file, ``net_constructor`` / ``net_kwargs`` = the constructor the
-    file records (plain SiamFC, FD networks of any step, folded networks).
+    The parameters are those of ``pytracking/parameter/<tracker_name>/<base_param>.py`` with the
+    network replaced: ``net_path`` = the file, ``net_constructor`` / ``net_kwargs`` = the
+    constructor the file records (SiamFC: plain, FD networks of any step, folded; ATOM: any
+    backbone), then ``overrides`` applied (e.g. ATOM's ``sample_size`` = the training crop size).
 
     Args:
         net_file: the network file.
-        label: parameter-folder name of the results: ``<results_path>/siamfc/<label>/<seq>.txt``.
+        label: parameter-folder name of the results: ``<results_path>/<tracker_name>/<label>/<seq>.txt``.
         results_path: results root.
-        display_name: name in tables and plots (default ``siamfc/<label>``).
+        display_name: name in tables and plots (default ``<tracker_name>/<label>``).
         device: tracking device (default: the parameter file's choice, CUDA when available).
-        base_param: the SiamFC parameter file providing the test-time settings.
+        base_param: the parameter file providing the test-time settings.
+        tracker_name: tracker package under ``pytracking.tracker`` (``'siamfc'``, ``'atom'``, ...).
+        overrides: parameters set after the network's (``{'sample_size': 128, 'num_threads': 1}``).
     """
 
     def __init__(self, net_file: PathLike, label: str, results_path: PathLike, display_name: Optional[str] = None,
-                 device: Optional[str] = None, base_param: str = "default") -> None:
-        super().__init__("siamfc", label, display_name=display_name, results_path=results_path)
+                 device: Optional[str] = None, base_param: str = "default", tracker_name: str = "siamfc",
+                 overrides: Optional[Mapping[str, object]] = None) -> None:
+        super().__init__(tracker_name, label, display_name=display_name, results_path=results_path)
         self.net_file = Path(net_file).resolve()
         self.device = device
         self.base_param = base_param
+        self.overrides = dict(overrides or {})
         self.constructor = recorded_constructor(self.net_file)
 
     def get_parameters(self) -> TrackerParams:
-        params = Tracker("siamfc", self.base_param).get_parameters()
+        params = Tracker(self.name, self.base_param).get_parameters()
         params.net_path = str(self.net_file)
         params.net_constructor = f"{self.constructor.fun_module}.{self.constructor.fun_name}"
         params.net_kwargs = dict(self.constructor.kwds)
         if self.device is not None:
             params.device = self.device
+        for key, value in self.overrides.items():
+            setattr(params, key, value)
         return params
 
 

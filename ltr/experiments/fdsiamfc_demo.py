@@ -26,8 +26,6 @@ existing result files (the SiamFC results folders carry the network file's hash)
 from __future__ import annotations
 
 import argparse
-import hashlib
-import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -39,20 +37,12 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 
 import torch  # noqa: E402
 
-from ltr import run_training  # noqa: E402
 from ltr.admin.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.data.image_loader import imread_rgb  # noqa: E402
-from pytracking.analysis.extract import compute_results, summary  # noqa: E402
-from pytracking.analysis.plots import save_plots  # noqa: E402
-from pytracking.analysis.tables import format_table  # noqa: E402
-from pytracking.evaluation.datasets import load_sequences  # noqa: E402
-from pytracking.evaluation.environment import REPO_ROOT, PathLike, resolve_path  # noqa: E402
-from pytracking.evaluation.running import run_dataset  # noqa: E402
-from pytracking.evaluation.tracker import Tracker, intra_op_threads  # noqa: E402
-from pytracking.run_profile import count_parameters, macs_per_frame, measure_fps  # noqa: E402
+from ltr.experiments.common import (OTB_SAMPLE_SEQUENCE, benchmarks, evaluate, file_tag, profile,  # noqa: E402
+                                    report_table, run_logged_training)
+from pytracking.evaluation.environment import PathLike, resolve_path  # noqa: E402
+from pytracking.evaluation.tracker import Tracker  # noqa: E402
 
-OTB_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "otb_sample"
-OTB_SAMPLE_SEQUENCE = "Football1"
 TEACHER_CHANNELS = (24, 64, 96, 96, 64)
 
 
@@ -111,15 +101,9 @@ def training_commands(config: DemoConfig, workspace: Path) -> tuple:
 def train(config: DemoConfig, workspace: Path) -> tuple:
     """Train the teacher and compress it (each skipped where finished); returns both network files."""
     for argv in training_commands(config, workspace):
-        print(f"\n$ python ltr/run_training.py {shlex.join(argv)}", flush=True)
-        run_training.main(argv)
+        run_logged_training(argv)
     networks = workspace / "networks"
     return networks / "siamfc_alexnet.pth", networks / "fdsiamfc_30.pth"
-
-
-def file_tag(path: Path) -> str:
-    """First 8 hex digits of the file's SHA-256 (names result folders after the network they hold)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
 
 
 def demo_trackers(teacher: Path, student: Path, results_path: Path, device: Optional[str] = None) -> list:
@@ -128,55 +112,6 @@ def demo_trackers(teacher: Path, student: Path, results_path: Path, device: Opti
             NetworkFileTracker(student, f"demo_fdsiamfc_30_{file_tag(student)}", results_path,
                                "FDSiamFC_30 (folded)", device),
             Tracker("kcf", "default", display_name="KCF", results_path=results_path)]
-
-
-def benchmarks() -> dict:
-    """``{label: sequences}``: the synthetic benchmark and, when present, the OTB sample sequence."""
-    chosen = {"synthetic": list(load_sequences("synthetic"))}
-    if (OTB_SAMPLE / OTB_SAMPLE_SEQUENCE).is_dir():
-        chosen[OTB_SAMPLE_SEQUENCE] = list(load_sequences("otb", OTB_SAMPLE, [OTB_SAMPLE_SEQUENCE]))
-    return chosen
-
-
-def evaluate(trackers: list, sequences: list, plot_dir: Path) -> dict:
-    """Run (reusing existing results), analyse, plot; ``{display name: summary scores (percent)}``."""
-    outcome = run_dataset(sequences, trackers, progress=False)
-    if outcome.failed:
-        raise RuntimeError("demo: tracking failed: " + "; ".join(f"{n} on {s}" for n, s, _ in outcome.failed)
-                           + f"\n{outcome.failed[0][2]}")
-    result = compute_results(trackers, sequences, skip_missing=False)
-    save_plots(result, plot_dir, kinds=("success", "precision"))
-    return summary(result)
-
-
-def profile(tracker_def: Tracker, sequence) -> dict:
-    """Learnable parameters and MACs of one tracking step (networks only), CPU FPS over ``sequence``."""
-    tracker = tracker_def.create_tracker()
-    images = [imread_rgb(f) for f in sequence.frames]
-    box = sequence.init_info()["init_bbox"]
-    with intra_op_threads(tracker.params.get("num_threads", None)):
-        fps = measure_fps(tracker, images, box)
-        net = getattr(tracker, "net", None)
-        if net is None:
-            return {"params": float("nan"), "macs": float("nan"), "fps": fps}
-        return {"params": count_parameters(net)["params"], "macs": macs_per_frame(tracker, images[0], box, images[1]),
-                "fps": fps}
-
-
-def report_table(scores: dict, profiles: dict) -> str:
-    """One row per tracker: AUC / Precision / OP50 per benchmark, params (K), MACs/frame (M), CPU FPS."""
-    names = list(profiles)
-    columns, values = [], [[] for _ in names]
-    for label, per_tracker in scores.items():
-        for key, title in (("auc", "AUC"), ("precision", "Precision"), ("op50", "OP50")):
-            columns.append(f"{label} {title}")
-            for row, name in zip(values, names, strict=True):
-                row.append(per_tracker[name][key])
-    columns += ["Params (K)", "MACs/frame (M)", "CPU FPS"]
-    for row, name in zip(values, names, strict=True):
-        p = profiles[name]
-        row += [p["params"] / 1e3, p["macs"] / 1e6, p["fps"]]
-    return format_table("Tracker", names, columns, values, fmt="{:.1f}").replace("nan", "n/a")
 
 
 def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,

@@ -201,6 +201,17 @@ def test_target_response_normalises_the_correlation_weight_per_sample():
     assert loss.item() == pytest.approx(gaps_squared.mean().item() * (1 + (weight ** 2).mean().item()), rel=1e-5)
 
 
+def test_target_response_weight_is_normalised_by_its_absolute_sum():
+    # features of +1 / -1 (2 channels, so F(test) = 2 everywhere) give a correlation weight of both signs;
+    # with W / sum|W| the map Q = F(test) |W| / sum|W| sums to exactly 2 (a signed sum would inflate it)
+    torch.manual_seed(0)
+    feat = torch.where(torch.rand(1, 2, 8, 8) < 0.5, -1.0, 1.0)
+    box = torch.tensor([[20.0, 16.0, 16.0, 24.0]])
+    out = make_outputs(ref_box=box, test_box=box)
+    _, q = TargetResponse(layers=("layer2",)).responses(feat, feat, out)
+    assert q.sum().item() == pytest.approx(2.0, rel=1e-5)
+
+
 def cf_outputs(scale_second: float = 1.0) -> DistillOutputs:
     torch.manual_seed(0)
     layers = {"layer1": 16, "layer2": 8}  # 64-pixel crop: ds 1/4 and 1/8, patch base 58 * 64 / 288 -> k 5 and 3

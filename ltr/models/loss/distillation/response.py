@@ -19,10 +19,14 @@ class TargetResponse(nn.Module):
     """Liu et al.'s target-response distillation (TSKD), summed over ``layers``.
 
     Per layer and network: patch = PrRoIPool of the reference target (k x k, k = patch_size(ds, base_patch));
-    T = F(patch); W = xcorr(test, patch) normalised to sum 1 per sample (``use_weight=False``: a Gaussian at
-    the test target centre, sigma ``gaussian_sigma * (H, W)``, normalised to sum 1); Q = sum_c |test * W|.
-    Loss = reg(T_s, T_t) + reg(Q_s, Q_t), teacher maps detached. The reference divides W by its sum over the
-    whole batch; here each sample is normalised on its own, so one sample's scale cannot shift another's.
+    T = F(patch); W = xcorr(test, patch) divided by the sum of its absolute values per sample
+    (``use_weight=False``: a Gaussian at the test target centre, sigma ``gaussian_sigma * (H, W)``,
+    normalised to sum 1); Q = sum_c |test * W|. Loss = reg(T_s, T_t) + reg(Q_s, Q_t), teacher maps detached.
+    The reference divides W by its plain sum over the whole batch. Here each sample is normalised on its
+    own, so one sample's scale cannot shift another's; and by the sum of |W|, which equals the plain sum
+    for the non-negative responses of ReLU features (the ResNet teacher) but stays away from zero for
+    MobileNetV2's linear-bottleneck features, whose signed response sums cross zero (dividing by them
+    made a TSKD student diverge in the miniature study).
     ``forward(out) -> scalar``.
     """
 
@@ -43,7 +47,7 @@ class TargetResponse(nn.Module):
             weight = xcorr_same(test, patch)
         else:
             weight = target_gaussian(test, out.test_box, out.image_size, self.gaussian_sigma)
-        weight = weight / weight.sum(dim=(2, 3), keepdim=True)
+        weight = weight / weight.abs().sum(dim=(2, 3), keepdim=True)
         return channel_abs_sum(patch), channel_abs_sum(test * weight)
 
     def forward(self, out: DistillOutputs) -> Tensor:
