@@ -29,7 +29,9 @@ import torch  # noqa: E402
 import ltr.train_settings  # noqa: E402
 from ltr.admin.distributed import default_device, dist_info_from_env, init_distributed  # noqa: E402
 from ltr.admin.distributed import shutdown_distributed  # noqa: E402
+from ltr.admin.loading import CheckpointError  # noqa: E402
 from ltr.admin.settings import OverrideError, Settings  # noqa: E402
+from pytracking.evaluation.environment import MissingPathError  # noqa: E402
 
 SETTINGS_PACKAGE = "ltr.train_settings"
 
@@ -113,6 +115,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         run(settings)
     except OverrideError as err:
         parser.error(str(err))
+    except (MissingPathError, CheckpointError) as err:  # a missing dataset / network file: no traceback
+        parser.exit(2, f"{parser.prog}: error: {err}\n")
     finally:
         shutdown_distributed()
 

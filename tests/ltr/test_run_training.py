@@ -84,3 +84,11 @@ def test_launched_as_file_as_module_or_from_inside_ltr_it_finds_the_settings(com
     result = subprocess.run([sys.executable, *command, "examples", "nosuch"], cwd=cwd, env=dict(os.environ),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "available: toy_regression" in result.stderr, result.stderr
+
+
+def test_missing_teacher_file_exits_with_a_one_line_error_naming_the_setting(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PYTRACKING_NETWORK_PATH", str(tmp_path))
+    with pytest.raises(SystemExit) as exit_info:
+        run_training.main(["cfkd", "atom_cfkd", "--workspace", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "settings.teacher_path" in err and "Traceback" not in err
