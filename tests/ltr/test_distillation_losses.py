@@ -323,6 +323,11 @@ def test_weighted_loss_never_calls_a_zero_weight_term():
     assert total.item() == 2.0 and "Loss/cf" not in stats
 
 
+def test_zero_weight_term_parameters_are_not_registered():
+    loss = WeightedLoss({"ts": (1.0, Constant(2.0)), "fid": (0.0, nn.Conv2d(2, 3, 1))})
+    assert list(loss.parameters()) == [] and loss.weights == {"ts": 1.0, "fid": 0.0}
+
+
 def test_weighted_loss_stats_hold_unweighted_terms_the_weighted_iou_part_and_the_total():
     loss = WeightedLoss({"ts": (1.0, Constant(2.0)), "ah": (0.1, Constant(3.0)), "fid": (100.0, Constant(5.0))})
     total, stats = loss(make_outputs())

@@ -16,10 +16,12 @@ IOU_TERMS = ("ts", "ah", "gt")  # terms summed into the 'Loss/iou' statistic
 
 
 class WeightedLoss(nn.Module):
-    """Sum of ``weight * term(out)`` over named terms; terms of weight 0 are skipped (never called).
+    """Sum of ``weight * term(out)`` over named terms; terms of weight 0 are left out (never called).
 
-    The terms are submodules (in ``self.terms``), so learnable ones are registered parameters; every term,
-    even of weight 0, stays registered. ``forward(out) -> (total scalar, stats)`` with stats
+    The terms of positive weight are submodules (in ``self.terms``), so learnable ones are registered
+    parameters; a zero-weight term is not registered, so its parameters are neither optimised nor left
+    unused under DistributedDataParallel. ``self.weights`` keeps every weight.
+    ``forward(out) -> (total scalar, stats)`` with stats
     ``'Loss/<name>'`` (the unweighted value) for each computed term, ``'Loss/iou'`` (the weighted sum of the
     computed 'ts', 'ah' and 'gt' terms, 0.0 when there are none) and ``'Loss/total'``.
 
@@ -37,16 +39,15 @@ class WeightedLoss(nn.Module):
             weights = ", ".join(f"{name}={weight}" for name, (weight, _) in terms.items()) or "no terms"
             raise ValueError(f"terms: at least one weight must be positive, got {weights}")
         self.weights = {name: float(weight) for name, (weight, _) in terms.items()}
-        self.terms = nn.ModuleDict({name: module for name, (_, module) in terms.items()})
+        self.terms = nn.ModuleDict({name: module for name, (weight, module) in terms.items() if weight > 0})
 
     def forward(self, out: DistillOutputs) -> tuple[Tensor, dict[str, float]]:
         weighted = {}
         stats = {}
         for name, term in self.terms.items():
-            if self.weights[name] > 0:
-                value = term(out)
-                weighted[name] = self.weights[name] * value
-                stats[f"Loss/{name}"] = value.item()
+            value = term(out)
+            weighted[name] = self.weights[name] * value
+            stats[f"Loss/{name}"] = value.item()
         total = torch.stack(list(weighted.values())).sum()
         stats["Loss/iou"] = sum(weighted[name].item() for name in IOU_TERMS if name in weighted)
         stats["Loss/total"] = total.item()
