@@ -62,12 +62,15 @@ class LTRLoader(DataLoader):
         stack_dim: batch axis for stacked tensors (see :func:`ltr_collate`).
         seed: base of the per-epoch seeds (see module docstring).
         collate_fn: replaces :func:`ltr_collate`.
+        epoch_interval: the trainer runs this loader in epochs divisible by it (e.g. validation every 5th).
     """
 
     def __init__(self, name: str, dataset: Dataset, training: bool = True, batch_size: int = 1,
                  shuffle: bool = False, sampler: Optional[Sampler] = None, num_workers: int = 0,
                  drop_last: bool = False, pin_memory: bool = False, stack_dim: int = 0, seed: int = 0,
-                 collate_fn: Optional[Callable] = None) -> None:
+                 collate_fn: Optional[Callable] = None, epoch_interval: int = 1) -> None:
+        if epoch_interval < 1:
+            raise ValueError(f"LTRLoader {name!r}: epoch_interval must be at least 1, got {epoch_interval}")
         if sampler is None and is_distributed():
             sampler = DistributedSampler(dataset, shuffle=shuffle, seed=seed, drop_last=drop_last)
             shuffle = False
@@ -78,6 +81,7 @@ class LTRLoader(DataLoader):
                          worker_init_fn=seed_worker, generator=generator)
         self.name = name
         self.training = training
+        self.epoch_interval = epoch_interval
         self.seed = seed
         self.epoch = 0
         self.set_epoch(0)

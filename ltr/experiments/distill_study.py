@@ -179,7 +179,7 @@ def data_overrides(config: StudyConfig, data: Path) -> list:
             f"val_data={entry(data / f'synthetic_val_{val}', VAL_SEED, val)}",
             f"processing.output_size={config.output_size}", f"batch_size={config.batch_size}",
             f"samples_per_epoch={config.samples_per_epoch}", f"val_samples_per_epoch={config.val_samples_per_epoch}",
-            "num_workers=0"]
+            "val_epoch_interval=1", "num_workers=0"]
 
 
 def run_folder(config: StudyConfig, role: str, epochs: int) -> str:

@@ -5,8 +5,7 @@ Defaults (CFKD's common ATOM recipe, ``../shared/reference/methods/cfkd.md`` sec
 
 - data: the ATOM processing of :mod:`ltr.train_settings.bbreg` (288 crops, 16 proposals, IoU
   labels ``2 * IoU - 1``) on LaSOT train, TrackingNet chunks 0-10 and COCO, weights 1:1:1;
-  validation on TrackingNet chunk 11. The original validated every 5th epoch; this trainer
-  validates every epoch, on ``val_samples_per_epoch`` = 100 batches;
+  validation on TrackingNet chunk 11 every 5th epoch (500 batches, as ATOM's recipe);
 - ``batch_size`` 32, ``batches_per_epoch`` 1000 (``samples_per_epoch`` follows), 50 epochs;
 - student ``student`` = ``ltr.models.bbreg.atom.atom_mobilenetsmall`` from scratch; Adam with
   ``lr`` 1e-2 on all student parameters (backbone and box head) and the loss's learnable
@@ -43,7 +42,7 @@ ATOM_TEACHER = "ltr.models.bbreg.atom.atom_resnet18"
 LOSSES: dict[str, Callable[..., nn.Module]] = {"cfkd": cfkd_loss, "tskd": tskd_loss, "compression": compression_loss,
                                                "gt": gt_loss, "tsskd": TSsKDLoss}
 TEACHERLESS_LOSSES = ("gt",)
-VAL_BATCHES = 100
+VAL_BATCHES = 500
 
 
 def loss_settings(name: str, **changes) -> dict:

@@ -43,9 +43,10 @@ class LTRTrainer:
     objective with trainable parameters (learnable loss projections) is optimised like the network
     and wrapped in DistributedDataParallel too.
 
-    Per epoch: every loader in order (``loader.training`` selects update vs. evaluation, with
-    ``torch.no_grad``), then one ``lr_scheduler.step()``, then (rank 0) tensorboard scalars and an
-    atomic checkpoint in ``settings.checkpoint_dir`` keeping the last ``keep_last``.
+    Per epoch: every loader in order whose ``epoch_interval`` divides the epoch
+    (``loader.training`` selects update vs. evaluation, with ``torch.no_grad``), then one
+    ``lr_scheduler.step()``, then (rank 0) tensorboard scalars and an atomic checkpoint in
+    ``settings.checkpoint_dir`` keeping the last ``keep_last``.
 
     Args:
         actor: computes ``(loss, stats)`` per batch; moved to ``settings.device``.
@@ -113,6 +114,8 @@ class LTRTrainer:
         self.actor.set_epoch(epoch)
         epoch_stats = {}
         for loader in self.loaders:
+            if epoch % loader.epoch_interval:
+                continue
             loader.set_epoch(epoch)
             epoch_stats[loader.name] = self._cycle(loader)
         learning_rates = {f"group{i}": group["lr"] for i, group in enumerate(self.optimizer.param_groups)}

@@ -51,6 +51,7 @@ def test_recipe_defaults_follow_the_reference(tmp_path):
     assert (settings.lr, settings.lr_step, settings.lr_gamma) == (1e-2, 15, 0.1)
     assert settings.train_data["trackingnet"]["options"]["set_ids"] == list(range(11))
     assert settings.val_data["trackingnet"]["options"]["set_ids"] == [11]
+    assert (settings.val_epoch_interval, settings.val_samples_per_epoch) == (5, 500 * 32)
 
 
 def test_missing_teacher_file_names_the_setting_and_the_path_tried(tmp_path, monkeypatch):

@@ -163,6 +163,18 @@ def test_validation_loader_runs_in_eval_mode_without_gradients(tmp_path):
     assert trainer.actor.calls == [(True, True)] * 4 + [(False, False)] * 2
 
 
+def test_loader_with_epoch_interval_runs_only_in_epochs_divisible_by_it(tmp_path):
+    trainer = make_trainer(tmp_path)
+    trainer.loaders[1].epoch_interval = 2
+    trainer.train(3)
+    assert [sorted(trainer.stats_history[epoch]) for epoch in (1, 2, 3)] == [["train"], ["train", "val"], ["train"]]
+
+
+def test_loader_rejects_an_epoch_interval_below_one():
+    with pytest.raises(ValueError, match="'val'.*epoch_interval"):
+        LTRLoader("val", RandomPairs(4), epoch_interval=0)
+
+
 def test_every_epoch_writes_a_checkpoint_with_the_documented_entries(tmp_path):
     make_trainer(tmp_path).train(2)
     directory = tmp_path / "checkpoints" / "examples" / "unit"

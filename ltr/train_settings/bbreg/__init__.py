@@ -4,9 +4,8 @@ The defaults reproduce the original ATOM training data (PyTracking's ``bbreg/ato
 
 - training: LaSOT train, GOT-10k ``vottrain``, TrackingNet chunks 0-3 and COCO 2017 train,
   weights 1:1:1:1, ``1000 * batch_size`` samples per epoch;
-- validation: GOT-10k ``votval``. The original validated ``500 * batch_size`` samples every 5th
-  epoch; this trainer validates every epoch, so ``val_samples_per_epoch`` defaults to
-  ``100 * batch_size`` (the same validation work);
+- validation: GOT-10k ``votval``, ``500 * batch_size`` samples every ``val_epoch_interval`` = 5th
+  epoch;
 - sampler 'interval' mode, ``max_gap`` 50, 1 train + 1 test frame
   (:class:`ltr.data.sampler.TrackingSampler`);
 - processing :class:`ltr.data.atom_processing.ATOMProcessing`: search area 5, 288 crops, centre
@@ -18,10 +17,11 @@ The defaults reproduce the original ATOM training data (PyTracking's ``bbreg/ato
 Settings declared (overridable with ``--set``): ``train_data`` and ``val_data`` ({entry name:
 {dataset: one of :data:`DATASETS`, root (None: the dataset's path setting), options
 (constructor arguments), weight}}; an entry of weight 0 is not loaded, e.g. ``--set
-train_data.coco.weight=0``), ``samples_per_epoch``, ``val_samples_per_epoch``, ``batch_size``,
+train_data.coco.weight=0``), ``samples_per_epoch``, ``val_samples_per_epoch``, ``val_epoch_interval``, ``batch_size``,
 ``num_workers``, ``max_gap``, ``processing`` {search_area_factor, output_size, center_jitter,
 scale_jitter, num_proposals, min_iou, sigma_factors, grayscale_probability, brightness}.
-Smoke mode: two small synthetic videos, batch 2, four samples per epoch, 96-pixel crops.
+Smoke mode: two small synthetic videos, batch 2, four samples per epoch, 96-pixel crops,
+validation every epoch.
 """
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def declare_data_defaults(settings: Settings) -> None:
     settings.val_data = {"got10k": dataset_entry("got10k", split="votval")}
     settings.batch_size = 64
     settings.samples_per_epoch = 1000 * settings.batch_size
-    settings.val_samples_per_epoch = 100 * settings.batch_size
+    settings.val_samples_per_epoch = 500 * settings.batch_size
+    settings.val_epoch_interval = 5
     settings.num_workers = 8
     settings.max_gap = 50
     settings.processing = {"search_area_factor": 5.0, "output_size": 288,
@@ -72,6 +73,7 @@ def declare_data_defaults(settings: Settings) -> None:
         settings.val_data = {"synthetic": dataset_entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
         settings.batch_size = 2
         settings.samples_per_epoch = settings.val_samples_per_epoch = 4
+        settings.val_epoch_interval = 1
         settings.num_workers = 0
         settings.processing["output_size"] = SMOKE_OUTPUT_SIZE
 
@@ -114,12 +116,14 @@ def atom_processing(settings: Settings, training: bool) -> ATOMProcessing:
 def build_loaders(settings: Settings) -> list:
     """``[train loader, val loader]`` of ATOM samples, batches stacked as (num_frames, B, ...)."""
     loaders = []
-    for name, key, samples, training in (("train", "train_data", settings.samples_per_epoch, True),
-                                         ("val", "val_data", settings.val_samples_per_epoch, False)):
+    for name, key, samples, training, interval in (
+            ("train", "train_data", settings.samples_per_epoch, True, 1),
+            ("val", "val_data", settings.val_samples_per_epoch, False, settings.val_epoch_interval)):
         datasets, weights = build_datasets(settings, key)
         sampler = TrackingSampler(datasets, weights, samples, max_gap=settings.max_gap,
                                   processing=atom_processing(settings, training), frame_sample_mode="interval")
         loaders.append(LTRLoader(name, sampler, training=training, batch_size=settings.batch_size,
-                                 num_workers=settings.num_workers, drop_last=True, stack_dim=1, seed=settings.seed))
+                                 num_workers=settings.num_workers, drop_last=True, stack_dim=1, seed=settings.seed,
+                                 epoch_interval=interval))
     return loaders
 
