@@ -5,7 +5,7 @@ DEMO_WORKSPACE := workspace/fdsiamfc_demo
 STUDY_RESULTS := results/distill_study
 STUDY_WORKSPACE := workspace/distill_study
 
-.PHONY: install demo study test benchmark clean
+.PHONY: install demo study test test-fast benchmark clean
 
 install: .venv/.installed
 
@@ -27,6 +27,10 @@ study: install
 
 test: install
 	$(PYTHON) -m pytest -q tests
+
+# Quick local loop: the suite without the tests marked slow (end-to-end demo, study, notebook, DDP runs).
+test-fast: install
+	$(PYTHON) -m pytest -q -m "not slow" tests
 
 # Speed goals (ratios measured in one run; not part of the tests). CSRT needs OpenCV's contrib build.
 benchmark: install

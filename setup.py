@@ -7,7 +7,7 @@ setup(
     description="PyTracking-style framework for training, compressing and evaluating visual object trackers",
     python_requires=">=3.9",
     packages=find_packages(include=["ltr", "ltr.*", "pytracking", "pytracking.*"]),
-    package_data={"pytracking": ["evaluation/sequence_lists/*.txt", "notebooks/*.ipynb"],
+    package_data={"pytracking": ["notebooks/*.ipynb"],
                   "ltr": ["data_specs/*.txt"]},
     install_requires=[
         "torch",

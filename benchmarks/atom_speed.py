@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
+from pytracking.analysis.profiling import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 
 OTB_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "otb_sample"
 ATOM_PARAMS = (("ATOM ResNet-18", "default"), ("ATOM MobileNetV2", "mobilenetsmall"))

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from ltr.data.synthetic import generate_sequences  # noqa: E402
+from pytracking.analysis.profiling import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS  # noqa: E402
-from pytracking.evaluation.synthetic import generate_sequences  # noqa: E402
-from pytracking.run_profile import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 
 SIAMFC_PARAMS = (("SiamFC", "default"), ("FDSiamFC_30", "fdsiamfc_30"), ("FDSiamFC_15", "fdsiamfc_15"))
 GOALS = (("FDSiamFC_15", "SiamFC", 2.2, ">="), ("FDSiamFC_15", "CSRT", 1.0, ">"))

@@ -27,11 +27,15 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import ltr.train_settings  # noqa: E402
-from ltr.admin.distributed import default_device, dist_info_from_env, init_distributed  # noqa: E402
-from ltr.admin.distributed import shutdown_distributed  # noqa: E402
+from ltr.admin.distributed import (  # noqa: E402
+    default_device,
+    dist_info_from_env,
+    init_distributed,
+    shutdown_distributed,  # noqa: E402
+)
+from ltr.admin.environment import MissingPathError  # noqa: E402
 from ltr.admin.loading import CheckpointError  # noqa: E402
 from ltr.admin.settings import OverrideError, Settings  # noqa: E402
-from pytracking.evaluation.environment import MissingPathError  # noqa: E402
 
 SETTINGS_PACKAGE = "ltr.train_settings"
 

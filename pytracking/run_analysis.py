@@ -13,12 +13,11 @@ _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
+from ltr.admin.environment import MissingPathError  # noqa: E402
 from pytracking.analysis.extract import MissingResultsError, compute_results, resolve_tracker_runs  # noqa: E402
 from pytracking.analysis.got10k_metrics import compute_got10k_scores  # noqa: E402
-from pytracking.analysis.tables import (got10k_table, per_attribute_table, per_sequence_table,  # noqa: E402
-                                        summary_table, write_json)
+from pytracking.analysis.tables import got10k_table, per_attribute_table, per_sequence_table, summary_table, write_json  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS, load_sequences  # noqa: E402
-from pytracking.evaluation.environment import MissingPathError  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

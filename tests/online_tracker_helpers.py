@@ -1,7 +1,7 @@
 """Helpers shared by the ATOM and DRNet tracker tests: a small synthetic clip and cheap trackers."""
 import math
 
-from pytracking.evaluation.synthetic import SequenceSpec, make_sequence, sequence_rng
+from ltr.data.synthetic import SequenceSpec, make_sequence, sequence_rng
 from pytracking.evaluation.tracker import Tracker
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import (DatasetError, Sequence, SequenceList, check_frames_exist,
-                                        read_flag_rows, read_number_rows)
+from ltr.data.annotations import DatasetError, read_flag_rows, read_number_rows
+from pytracking.evaluation.data import Sequence, SequenceList, check_frames_exist
 
 
 @pytest.mark.parametrize("text", ["1,2,3,4\n5,6,7,8\n", "1\t2\t3\t4\n5\t6\t7\t8", "1 2 3 4\n\n5  6 7 8\n\n"])
@@ -73,7 +73,7 @@ def test_sequence_list_indexes_by_name_and_position():
 
 
 def test_box_count_must_match_frames_after_skipped_rows(tmp_path):
-    from pytracking.evaluation.data import read_boxes
+    from ltr.data.annotations import read_boxes
     path = tmp_path / "gt.txt"
     path.write_text("1,1,1,1\n2,2,2,2\n3,3,3,3\n")
     np.testing.assert_array_equal(read_boxes(path, 2, skip_rows=1)[:, 0], [2, 3])
@@ -96,6 +96,6 @@ def test_flag_count_is_checked_when_expected(tmp_path):
 
 
 def test_missing_list_file_is_named(tmp_path):
-    from pytracking.evaluation.data import read_name_list
+    from ltr.data.annotations import read_name_list
     with pytest.raises(DatasetError, match="VOT sequence list .*list.txt' does not exist"):
         read_name_list(tmp_path / "list.txt", "VOT sequence list")

@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import DatasetError
+from ltr.data.annotations import DatasetError
+from ltr.dataset.lasot import lasot_class, lasot_test_sequence_names
 from pytracking.evaluation.datasets import get_dataset_loader
-from pytracking.evaluation.lasotdataset import LaSOTDataset, lasot_class, lasot_test_sequence_names
+from pytracking.evaluation.lasotdataset import LaSOTDataset
 from tests.conftest import write_images
 
 

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import DatasetError
+from ltr.data.annotations import DatasetError
 from pytracking.evaluation.otbdataset import OTBDataset
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

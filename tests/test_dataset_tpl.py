@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import DatasetError
+from ltr.data.annotations import DatasetError
 from pytracking.evaluation.datasets import get_dataset_loader
 from pytracking.evaluation.tpldataset import OTB_OVERLAP, TPLDataset
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import DatasetError
+from ltr.data.annotations import DatasetError
 from pytracking.evaluation.datasets import get_dataset_loader
 from pytracking.evaluation.trackingnetdataset import TrackingNetDataset
 from tests.conftest import write_images

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from pytracking.evaluation.data import DatasetError
+from ltr.data.annotations import DatasetError
 from pytracking.evaluation.datasets import get_dataset_loader
-from pytracking.evaluation.uavdataset import UAV123Dataset, UAV20LDataset
+from pytracking.evaluation.uavdataset import UAV20LDataset, UAV123Dataset
 
 _TINY_JPG = cv2.imencode(".jpg", np.zeros((8, 8, 3), np.uint8))[1].tobytes()
 

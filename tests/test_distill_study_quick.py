@@ -35,10 +35,12 @@ def study(tmp_path_factory, synthetic_root):
     return {"first": first, "second": second, "second_output": second_output.getvalue(), "out": out}
 
 
+@pytest.mark.slow
 def test_table_has_the_six_students_in_the_thesis_order_then_the_teacher(study):
     assert list(table_rows(study["first"]["table"])) == ROWS
 
 
+@pytest.mark.slow
 def test_every_row_has_precision_success_params_macs_and_fps_numbers(study):
     header = [cell.strip() for cell in study["first"]["table"].splitlines()[0].split("|")]
     assert header[1:3] == ["synthetic Precision", "synthetic Success"]
@@ -47,6 +49,7 @@ def test_every_row_has_precision_success_params_macs_and_fps_numbers(study):
         assert all(float(cell) >= 0 for cell in cells), label
 
 
+@pytest.mark.slow
 def test_students_have_fewer_parameters_and_macs_than_the_teacher(study):
     profiles = study["first"]["profiles"]
     teacher = profiles[ROWS[-1]]
@@ -54,6 +57,7 @@ def test_students_have_fewer_parameters_and_macs_than_the_teacher(study):
         assert profiles[row]["params"] < teacher["params"] and profiles[row]["macs"] < teacher["macs"]
 
 
+@pytest.mark.slow
 def test_table_file_and_plots_are_written_to_the_report_folder(study):
     report = study["out"] / "results" / "report"
     assert study["second"]["table_file"] == report / "ablation_table.txt"
@@ -62,6 +66,7 @@ def test_table_file_and_plots_are_written_to_the_report_folder(study):
         assert (report / "synthetic" / f"{kind}_plot.png").is_file()
 
 
+@pytest.mark.slow
 def test_a_second_run_reuses_every_training_run_and_tracking_result(study):
     output = study["second_output"]
     assert "$ python ltr/run_training.py" not in output
@@ -69,6 +74,7 @@ def test_a_second_run_reuses_every_training_run_and_tracking_result(study):
     assert study["second"]["scores"] == study["first"]["scores"]
 
 
+@pytest.mark.slow
 def test_students_are_distilled_from_the_teachers_final_checkpoint(study):
     checkpoints = study["first"]["checkpoints"]
     assert checkpoints["teacher"].name == f"ATOMnet_ep{distill_study.QUICK.teacher_epochs:04d}.pth.tar"
@@ -76,6 +82,7 @@ def test_students_are_distilled_from_the_teachers_final_checkpoint(study):
         distill_study.file_tag(checkpoints["teacher"]))
 
 
+@pytest.mark.slow
 def test_trackers_use_the_checkpoint_the_crop_size_and_the_backbones_parameter_file(study):
     config, checkpoints = distill_study.QUICK, study["first"]["checkpoints"]
     trackers = distill_study.study_trackers(config, checkpoints, study["out"] / "results", device="cpu")

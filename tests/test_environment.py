@@ -2,8 +2,7 @@ import json
 
 import pytest
 
-from pytracking.evaluation.environment import (REPO_ROOT, MissingPathError, env_settings, env_var_name,
-                                               require_dir, resolve_path)
+from ltr.admin.environment import REPO_ROOT, MissingPathError, env_settings, env_var_name, require_dir, resolve_path
 
 
 def test_default_is_under_the_repository():

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+import pytest
 from nbclient import NotebookClient
 
 from pytracking.evaluation.datasets import load_sequences
@@ -11,6 +12,7 @@ from pytracking.evaluation.results_io import save_tracking_result
 NOTEBOOK = Path(__file__).resolve().parents[1] / "pytracking" / "notebooks" / "analyze_results.ipynb"
 
 
+@pytest.mark.slow
 def test_notebook_executes_and_shows_table_and_plots(tmp_path, monkeypatch, synthetic_root):
     monkeypatch.setenv("PYTRACKING_SYNTHETIC_PATH", str(synthetic_root))
     monkeypatch.setenv("PYTRACKING_RESULTS_PATH", str(tmp_path / "results"))

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from pytracking.evaluation.results_io import (ResultFileError, atomic_write, load_result_boxes,
-                                              save_tracking_result)
+from ltr.admin.file_io import atomic_write
+from pytracking.evaluation.results_io import ResultFileError, load_result_boxes, save_tracking_result
 
 
 def test_boxes_are_saved_as_truncated_tab_separated_integers(tmp_path):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pytracking import run_profile
+from pytracking.analysis.profiling import measure_fps
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FD15_SEARCH_IMAGE_MACS = 124_201_476  # backbone on one 255x255 search image, channels 14-38-56-56-38
@@ -77,7 +78,7 @@ def test_measure_fps_times_only_the_tracking_steps():
             self.calls.append("track")
 
     tracker = CountingTracker()
-    assert run_profile.measure_fps(tracker, [None] * 5, [0, 0, 1, 1], warmup=2) > 0
+    assert measure_fps(tracker, [None] * 5, [0, 0, 1, 1], warmup=2) > 0
     assert tracker.calls == ["init", "track", "track", "init"] + ["track"] * 4
 
 

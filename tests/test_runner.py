@@ -11,6 +11,8 @@ from tests.conftest import write_images
 class ShiftTracker(BaseTracker):
     """Moves the box one pixel right per frame; with params.fail it raises on frame 2."""
 
+    parameter_names = frozenset({"fail"})
+
     def initialize(self, image, info):
         self.box = list(info["init_bbox"])
 

@@ -6,8 +6,8 @@ import re
 import numpy as np
 import pytest
 
+from ltr.data import synthetic
 from ltr.data.image_loader import imread_rgb
-from pytracking.evaluation import synthetic
 from pytracking.evaluation.datasets import load_sequences
 from pytracking.evaluation.syntheticdataset import SyntheticDataset
 

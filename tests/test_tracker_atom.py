@@ -5,14 +5,15 @@ import numpy as np
 import pytest
 import torch
 
+from ltr.admin.environment import MissingPathError
 from ltr.models.bbreg.atom import atom_mobilenetsmall
-from pytracking.evaluation.environment import MissingPathError
 from pytracking.evaluation.tracker import Tracker
+from pytracking.features.augmentation import Augmentation, first_frame_augmentations
+from pytracking.features.preprocessing import sample_patch
 from pytracking.libs.optimization import GaussNewtonCG
 from pytracking.libs.tensorlist import TensorList
 from pytracking.tracker.atom.atom import ATOMTracker
 from pytracking.tracker.atom.classifier import FactorizedConvProblem, SampleMemory, find_peaks
-from pytracking.tracker.atom.features import Augmentation, first_frame_augmentations, sample_patch
 from pytracking.tracker.atom.iou_refine import ascend_boxes, select_box
 from tests.online_tracker_helpers import assert_finite_positive_boxes, cheap_tracker, run, small_clip
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import save_network
+from ltr.data.synthetic import SequenceSpec, make_sequence, sequence_rng
 from ltr.models.siamfc import siamfc_alexnet
 from pytracking.evaluation.data import Sequence
-from pytracking.evaluation.environment import MissingPathError
-from pytracking.evaluation.synthetic import SequenceSpec, make_sequence, sequence_rng
 from pytracking.evaluation.tracker import Tracker
 from pytracking.tracker.siamfc.crop import crop_and_resize
 from pytracking.tracker.siamfc.siamfc import SiamFCTracker

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ltr.admin.environment import PathLike
 from ltr.admin.loading import save_network
-from pytracking.evaluation.environment import PathLike
 
 _CHECKPOINT_NAME = re.compile(r"^(?P<net_type>.+)_ep(?P<epoch>\d{4,})\.pth\.tar$")
 

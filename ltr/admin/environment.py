@@ -1,14 +1,126 @@
-"""Training path settings: the same resolution as evaluation (see pytracking.evaluation.environment).
+"""Resolution of dataset, network, results and training paths (the shared base of ``ltr`` and ``pytracking``).
 
-Every key resolves flag > ``PYTRACKING_<KEY>`` environment variable > user config file > repository
-default. The training keys are listed in :data:`TRAINING_PATH_KEYS`; ``workspace_path`` holds the
-checkpoints and tensorboard logs and can be overridden with ``run_training.py --workspace DIR``.
+Every path setting is resolved, first match wins, from
+
+1. an explicit override (a command-line flag such as ``--dataset-path``),
+2. an environment variable ``PYTRACKING_<KEY>`` (e.g. ``PYTRACKING_OTB_PATH``),
+3. the optional user config file: JSON ``{"otb_path": "/data/OTB100", ...}`` at
+   ``$PYTRACKING_CONFIG`` or ``~/.config/pytracking/paths.json``,
+4. a default under the repository (``./data/<dataset>``, ``./results``, ``./networks``).
+
+No generated or hand-edited Python file is involved. Training and evaluation read the same
+settings; ``run_training.py --workspace DIR`` overrides ``workspace_path`` (checkpoints and
+tensorboard logs), see :func:`training_env`.
 """
 from __future__ import annotations
 
-from typing import Optional
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
 
-from pytracking.evaluation.environment import EnvSettings, PathLike, env_settings, require_dir, resolve_path
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONFIG_ENV_VAR = "PYTRACKING_CONFIG"
+DEFAULT_CONFIG_FILE = Path("~/.config/pytracking/paths.json")
+
+# setting key -> default relative to the repository root
+PATH_DEFAULTS: dict[str, str] = {
+    "results_path": "results",
+    "network_path": "networks",
+    "result_plot_path": "results/plots",
+    "packed_results_path": "results/packed",
+    "otb_path": "data/otb",
+    "lasot_path": "data/lasot",
+    "got10k_path": "data/got10k",
+    "trackingnet_path": "data/trackingnet",
+    "uav_path": "data/uav123",
+    "nfs_path": "data/nfs",
+    "tpl_path": "data/tc128",
+    "vot_path": "data/vot",
+    "synthetic_path": "data/synthetic",
+    # training (ltr): GOT-10k, LaSOT and TrackingNet share the roots above
+    "workspace_path": "workspace",
+    "coco_path": "data/coco",
+    "imagenetvid_path": "data/ILSVRC2015",
+    "synthetic_train_path": "data/synthetic_train",
+}
+
+PathLike = Union[str, os.PathLike]
+
+
+class MissingPathError(FileNotFoundError):
+    """A required dataset/network path does not exist; the message says how to set it."""
+
+
+def env_var_name(key: str) -> str:
+    """Environment variable for a setting key: ``otb_path`` -> ``PYTRACKING_OTB_PATH``."""
+    return "PYTRACKING_" + key.upper()
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get(CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE)).expanduser()
+
+
+def _read_user_config() -> dict:
+    path = _config_file()
+    if not path.is_file():
+        return {}
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"user config {path} is not valid JSON: {err}") from err
+    if not isinstance(config, dict):
+        raise ValueError(f"user config {path} must hold a JSON object of path settings")
+    unknown = sorted(set(config) - set(PATH_DEFAULTS))
+    if unknown:
+        raise ValueError(f"user config {path} has unknown keys {unknown}; known: {sorted(PATH_DEFAULTS)}")
+    return config
+
+
+def resolve_path(key: str, override: Optional[PathLike] = None) -> Path:
+    """Resolve one path setting (see module docstring for the order)."""
+    if key not in PATH_DEFAULTS:
+        raise KeyError(f"unknown path setting '{key}'; known: {sorted(PATH_DEFAULTS)}")
+    if override is not None:
+        return Path(override).expanduser()
+    from_env = os.environ.get(env_var_name(key))
+    if from_env:
+        return Path(from_env).expanduser()
+    from_config = _read_user_config().get(key)
+    if from_config:
+        return Path(from_config).expanduser()
+    return REPO_ROOT / PATH_DEFAULTS[key]
+
+
+def require_dir(key: str, override: Optional[PathLike] = None, what: Optional[str] = None,
+                flag: str = "--dataset-path") -> Path:
+    """Resolve a path setting that must be an existing directory, else raise one clear error."""
+    path = resolve_path(key, override)
+    if not path.is_dir():
+        what = what or key.replace("_path", "")
+        raise MissingPathError(
+            f"{what} not found at '{path}'. Pass {flag} DIR, set the environment variable "
+            f"{env_var_name(key)}, or add \"{key}\" to {_config_file()}.")
+    return path
+
+
+@dataclass(frozen=True)
+class EnvSettings:
+    """Snapshot of every resolved path setting (attribute per key of ``PATH_DEFAULTS``)."""
+    paths: dict
+
+    def __getattr__(self, key: str) -> Path:
+        try:
+            return self.paths[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def env_settings(**overrides: Optional[PathLike]) -> EnvSettings:
+    """All path settings resolved now; keyword overrides play the role of command-line flags."""
+    return EnvSettings({key: resolve_path(key, overrides.get(key)) for key in PATH_DEFAULTS})
+
 
 TRAINING_PATH_KEYS: tuple[str, ...] = (
     "got10k_path", "lasot_path", "trackingnet_path", "coco_path", "imagenetvid_path",
@@ -19,6 +131,3 @@ TRAINING_PATH_KEYS: tuple[str, ...] = (
 def training_env(workspace: Optional[PathLike] = None) -> EnvSettings:
     """All path settings resolved now, with ``workspace`` (``--workspace``) overriding ``workspace_path``."""
     return env_settings(workspace_path=workspace)
-
-
-__all__ = ["TRAINING_PATH_KEYS", "training_env", "require_dir", "resolve_path", "EnvSettings"]

@@ -28,8 +28,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from pytracking.evaluation.environment import MissingPathError, PathLike, env_var_name, resolve_path
-from pytracking.evaluation.results_io import atomic_write
+from ltr.admin.environment import MissingPathError, PathLike, env_var_name, resolve_path
+from ltr.admin.file_io import atomic_write
 
 # packages whose pickled objects are replaced by PickledObject stand-ins (PyTracking's and ours)
 STAND_IN_PACKAGES = ("ltr", "pytracking")
@@ -256,18 +256,25 @@ def load_state_strict(net: nn.Module, state: dict, source: str = "(state dict)")
 
 
 def network_file(net_path: PathLike, what: str = "network file") -> Path:
-    """An existing network file: ``net_path`` itself when absolute, else under the resolved
-    ``network_path`` setting (``PYTRACKING_NETWORK_PATH`` > user config > ``./networks``).
+    """An existing network file named by a parameter file, a setting or a command line.
+
+    A path with a folder part (``workspace/networks/x.pth``, ``./x.pth``) or an absolute path is
+    taken as it is: a relative one is relative to the working directory, as everywhere on the
+    command line. A bare file name (``atom_default.pth``) is looked up in the network folder (the
+    resolved ``network_path`` setting: ``PYTRACKING_NETWORK_PATH`` > user config > ``./networks``),
+    then in the working directory.
 
     Raises:
-        MissingPathError naming ``what``, ``net_path``, the resolved path and how to set the folder.
+        MissingPathError naming ``what``, ``net_path``, the places looked at and how to set the folder.
     """
     path = Path(net_path).expanduser()
-    if not path.is_absolute():
-        path = resolve_path("network_path") / path
-    if not path.is_file():
-        raise MissingPathError(
-            f"{what} '{os.fspath(net_path)}' not found: looked for '{path}'. Put the file in the network folder "
-            f"(set by the environment variable {env_var_name('network_path')} or \"network_path\" in the user "
-            f"config, default ./networks) or give an absolute path.")
-    return path
+    bare_name = not path.is_absolute() and len(path.parts) == 1
+    candidates = [resolve_path("network_path") / path, path] if bare_name else [path]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = " and ".join(f"'{c.absolute()}'" for c in candidates)
+    hint = (f"Put the file in the network folder (set by the environment variable {env_var_name('network_path')} "
+            f"or \"network_path\" in the user config, default ./networks) or give its path." if bare_name else
+            "A relative path is relative to the working directory.")
+    raise MissingPathError(f"{what} '{os.fspath(net_path)}' not found: looked for {looked}. {hint}")

@@ -24,8 +24,7 @@ from typing import Any, Optional, Sequence
 import torch
 
 from ltr.admin.distributed import DistInfo
-from ltr.admin.environment import EnvSettings, training_env
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import EnvSettings, PathLike, training_env
 
 RUNNER_KEYS: frozenset[str] = frozenset({
     "env", "module_name", "script_name", "project_path", "smoke", "resume", "seed", "device",

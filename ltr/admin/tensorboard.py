@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
 
 
 class TensorboardWriter:

@@ -25,12 +25,9 @@ import torch
 
 from ltr.data.bounding_box_utils import box_iou
 from ltr.data.processing import Processing
-from ltr.data.processing_utils import (PadMode, jitter_box, sample_target, search_area_size,
-                                       transform_box_to_crop)
-from ltr.data.transforms import ColorJitter, Compose, Normalize, ToTensor, Transform
+from ltr.data.processing_utils import PadMode, jitter_box, sample_target, search_area_size, transform_box_to_crop
+from ltr.data.transforms import IMAGENET_MEAN, IMAGENET_STD, ColorJitter, Compose, Normalize, ToTensor, Transform
 
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 SIGMA_FACTORS = (0.01, 0.05, 0.1, 0.2, 0.3)
 """ATOM's proposal noise levels (fractions of the box's width/height)."""
 STD_DECAY = 0.9

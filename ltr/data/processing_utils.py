@@ -1,4 +1,4 @@
-"""Square crops around a target, the crop's box coordinates, and box jitter (SiamFC and ATOM).
+"""Crops around a target (one affine resampling, :func:`resample`), the crop's box coordinates, and box jitter.
 
 Geometry (continuous pixel coordinates, pixel ``i`` covers ``[i, i + 1)``, boxes ``[x, y, w, h]``):
 a crop of ``size`` image pixels around a box is the square window of integer side
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from typing import Literal, Sequence, Union
+from typing import Literal, Optional, Sequence, Union
 
 import cv2
 import numpy as np
@@ -74,8 +74,40 @@ def centered_window(box: BoxLike, size: float, output_size: int) -> CropWindow:
     return CropWindow(round(x + w / 2 - side / 2), round(y + h / 2 - side / 2), side, output_size)
 
 
+def resample(image: np.ndarray, dst_to_src: np.ndarray, output_size: tuple, pad: PadMode = "replicate",
+             pad_value: Optional[Sequence[float]] = None) -> np.ndarray:
+    """Bilinear resampling of ``image`` through an affine map: the one warp under every crop of the framework
+    (training crops, ATOM and KCF samples, OSTrack and Alpha-Refine crops; SiamFC's tracker keeps the
+    published code's own crop, :mod:`pytracking.tracker.siamfc.crop`).
+
+    Args:
+        image: (H, W, C) or (H, W) array (uint8 or float32).
+        dst_to_src: (2, 3) matrix taking an output pixel index (x, y, 1) to the image point sampled there,
+            in OpenCV's convention (pixel centres at integer coordinates).
+        output_size: (width, height) of the output.
+        pad: outside the image, 'replicate' repeats the nearest border pixel, 'zero' is black and
+            'mean' the image's mean colour (per channel), unless ``pad_value`` gives the colour.
+    Returns:
+        (height, width, C) or (height, width) array of the image's dtype.
+    Raises:
+        ValueError for an unknown ``pad``.
+    """
+    if pad not in PAD_MODES:
+        raise ValueError(f"resample: pad must be one of {PAD_MODES}, got {pad!r}")
+    border_mode, border_value = cv2.BORDER_REPLICATE, 0
+    if pad != "replicate":
+        border_mode = cv2.BORDER_CONSTANT
+        if pad_value is not None:
+            border_value = tuple(float(v) for v in pad_value)
+        elif pad == "mean":
+            border_value = cv2.mean(image)[:image.shape[2] if image.ndim == 3 else 1]
+    return cv2.warpAffine(image, np.asarray(dst_to_src, dtype=np.float64), tuple(int(v) for v in output_size),
+                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=border_mode,
+                          borderValue=border_value)
+
+
 def crop_window(image: np.ndarray, window: CropWindow, pad: PadMode = "mean") -> np.ndarray:
-    """Cut ``window`` out of ``image`` and resize it to ``window.output_size``.
+    """Cut ``window`` out of ``image`` and resize it to ``window.output_size`` (see :func:`resample`).
 
     Args:
         image: (H, W, C) or (H, W) array (uint8 or float32).
@@ -87,8 +119,6 @@ def crop_window(image: np.ndarray, window: CropWindow, pad: PadMode = "mean") ->
     Raises:
         ValueError for an unknown ``pad``.
     """
-    if pad not in PAD_MODES:
-        raise ValueError(f"crop_window: pad must be one of {PAD_MODES}, got {pad!r}")
     inv = 1.0 / window.scale
     # output pixel centre u + 0.5 maps to image coordinate x0 + (u + 0.5) / scale (pixel-area aligned)
     matrix = np.array([[inv, 0.0, window.x0 + 0.5 * inv - 0.5],
@@ -97,14 +127,8 @@ def crop_window(image: np.ndarray, window: CropWindow, pad: PadMode = "mean") ->
     inside = (window.x0 >= 0 and window.y0 >= 0 and window.x0 + window.side <= width
               and window.y0 + window.side <= height)
     # inside the image, bilinear taps beyond the image edge clamp to it (as cv2.resize does)
-    border_mode, border_value = cv2.BORDER_REPLICATE, 0
-    if not inside and pad != "replicate":
-        border_mode = cv2.BORDER_CONSTANT
-        if pad == "mean":
-            border_value = cv2.mean(image)[:image.shape[2] if image.ndim == 3 else 1]
-    return cv2.warpAffine(image, matrix, (window.output_size, window.output_size),
-                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                          borderMode=border_mode, borderValue=border_value)
+    return resample(image, matrix, (window.output_size, window.output_size),
+                    pad="replicate" if inside and pad in PAD_MODES else pad)
 
 
 def sample_target(image: np.ndarray, box: BoxLike, size: float, output_size: int,

@@ -26,6 +26,10 @@ import torch
 from ltr.data.bounding_box_utils import rescale_box
 from ltr.data.processing_utils import CropWindow, PadMode, crop_window, transform_box_to_crop
 
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+"""ImageNet channel statistics (RGB, 0-1 scale) that every ImageNet-pretrained backbone expects."""
+
 Image = Any  # np.ndarray (H, W, C) before ToTensor, torch.Tensor (C, H, W) after
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from typing import NamedTuple, Optional
 
+from ltr.admin.environment import PathLike, require_dir
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation.data import DatasetError
-from pytracking.evaluation.environment import PathLike, require_dir
 
 
 class CocoObject(NamedTuple):

@@ -29,14 +29,15 @@ Only sequences whose folder exists are used, so a partial download works.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence as SequenceType
+from typing import Optional
+from typing import Sequence as SequenceType
 
 import numpy as np
 
+from ltr.admin.environment import PathLike, require_dir
+from ltr.data.annotations import DatasetError, read_flag_rows, read_name_list, read_number_rows
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation.data import DatasetError, read_flag_rows, read_name_list, read_number_rows
-from pytracking.evaluation.environment import PathLike, require_dir
 
 DATA_SPECS = Path(__file__).resolve().parents[1] / "data_specs"
 VAL_SPLIT_FILE = DATA_SPECS / "got10k_val_split.txt"

@@ -27,11 +27,11 @@ from typing import Optional
 
 from tqdm import tqdm
 
+from ltr.admin.environment import PathLike, require_dir
+from ltr.admin.file_io import atomic_write_text
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation.data import DatasetError
-from pytracking.evaluation.environment import PathLike, require_dir
-from pytracking.evaluation.results_io import atomic_write_text
 
 CACHE_FILE = "imagenetvid_train_index.json"
 CACHE_FORMAT = 1

@@ -17,14 +17,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from ltr.admin.environment import PathLike, require_dir
+from ltr.data.annotations import read_flag_rows, read_name_list, read_number_rows
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation.data import read_flag_rows, read_number_rows
-from pytracking.evaluation.environment import PathLike, require_dir
-from pytracking.evaluation.lasotdataset import lasot_class, lasot_test_sequence_names
 
 SEQUENCES_PER_CLASS = 20
 SPLITS = ("train",)
+TEST_LIST_FILE = Path(__file__).resolve().parents[1] / "data_specs" / "lasot_test.txt"
+
+
+def lasot_test_sequence_names() -> list:
+    """The 280 names of the official LaSOT test split (``airplane-1`` ...), class by class (Protocol II)."""
+    return read_name_list(TEST_LIST_FILE)
+
+
+def lasot_class(sequence_name: str) -> str:
+    """Object class of a LaSOT sequence: ``'rubicCube-14'`` -> ``'rubicCube'``."""
+    return sequence_name.rsplit("-", 1)[0]
 
 
 def lasot_train_sequence_names() -> list:

@@ -1,6 +1,6 @@
 """Procedurally generated training videos (nothing to download).
 
-The sequences come from :mod:`pytracking.evaluation.synthetic`: on first use they are
+The sequences come from :mod:`ltr.data.synthetic`: on first use they are
 generated into the root with its atomic writer, later constructions read them. Layout (OTB)::
 
     <root>/meta.json                     generator version, seed, sequence names
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ltr.admin.environment import PathLike, resolve_path
+from ltr.data import synthetic
+from ltr.data.annotations import read_flag_rows, read_number_rows
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation import synthetic
-from pytracking.evaluation.data import read_flag_rows, read_number_rows
-from pytracking.evaluation.environment import PathLike, resolve_path
 
 DEFAULT_NUM_SEQUENCES = 60
 

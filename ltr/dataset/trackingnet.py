@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 from typing import Iterable, Optional
 
+from ltr.admin.environment import PathLike, require_dir
+from ltr.data.annotations import read_number_rows
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.base_video_dataset import BaseVideoDataset, ImageLoader, SequenceAnnotation
-from pytracking.evaluation.data import read_number_rows
-from pytracking.evaluation.environment import PathLike, require_dir
 
 NUM_TRAIN_SETS = 12
 

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ltr import run_training
-from ltr.admin.candidate_selection import truncated
+from ltr.admin.environment import REPO_ROOT
 from ltr.data.image_loader import imread_rgb
+from ltr.experiments.candidate_selection import truncated
 from pytracking.analysis.extract import compute_results, summary
 from pytracking.analysis.plots import save_plots
+from pytracking.analysis.profiling import count_parameters, macs_per_frame, measure_fps
 from pytracking.analysis.tables import format_table
 from pytracking.evaluation.data import Sequence as TrackingSequence
 from pytracking.evaluation.datasets import load_sequences
-from pytracking.evaluation.environment import REPO_ROOT
 from pytracking.evaluation.running import run_dataset
 from pytracking.evaluation.tracker import Tracker, intra_op_threads
-from pytracking.run_profile import count_parameters, macs_per_frame, measure_fps
 
 OTB_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "otb_sample"
 OTB_SAMPLE_SEQUENCE = "Football1"

@@ -22,7 +22,7 @@ Usage::
 4. One table in the thesis' order (GT only, TS, TS+AH, +Fidelity, +CF = CFKD, then TSKD and the
    teacher): Precision (20 px) and Success (AUC) in percent per benchmark (PyTracking analysis),
    learnable parameters, MACs of one tracking step and CPU frames per second (one intra-op thread,
-   :mod:`pytracking.run_profile` helpers) on the first synthetic sequence; printed and written to
+   :mod:`pytracking.analysis.profiling`) on the first synthetic sequence; printed and written to
    ``<results>/report/ablation_table.txt`` next to the success / precision plots
    (``<results>/report/<benchmark>/``).
 
@@ -55,13 +55,19 @@ from typing import Optional, Sequence
 if __package__ in (None, ""):  # run as a file: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ltr.admin.candidate_selection import NetworkFileTracker  # noqa: E402
 from ltr.admin.checkpoints import list_checkpoints  # noqa: E402
-from ltr.experiments.common import benchmarks, evaluate, file_tag, profile, report_table  # noqa: E402
-from ltr.experiments.common import run_logged_training  # noqa: E402
+from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
+from ltr.admin.file_io import atomic_write_text  # noqa: E402
+from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
+from ltr.experiments.common import (  # noqa: E402
+    benchmarks,
+    evaluate,
+    file_tag,
+    profile,
+    report_table,
+    run_logged_training,  # noqa: E402
+)
 from ltr.train_settings.distillation import ATOM_STUDENT  # noqa: E402
-from pytracking.evaluation.environment import PathLike, resolve_path  # noqa: E402
-from pytracking.evaluation.results_io import atomic_write_text  # noqa: E402
 
 DEFAULT_TEACHER = "ltr.models.bbreg.atom.atom_resnet18medium"
 TRAIN_SEED, VAL_SEED = 1, 2  # synthetic training / validation videos (the benchmark uses seed 0)

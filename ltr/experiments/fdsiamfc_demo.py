@@ -15,7 +15,7 @@ Usage::
    benchmark (``synthetic_path`` setting, seed 0) and, when ``../shared`` is present, on the real
    OTB sequence Football1.
 4. One table (PyTracking analysis: AUC, Precision, OP50 in percent; learnable parameters; MACs of
-   one tracking step; CPU frames per second, from :mod:`pytracking.run_profile`) and success /
+   one tracking step; CPU frames per second, from :mod:`pytracking.analysis.profiling`) and success /
    precision plots.
 
 Both training runs are the command lines printed before them (``ltr/run_training.py``): their
@@ -37,10 +37,17 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 
 import torch  # noqa: E402
 
-from ltr.admin.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import (OTB_SAMPLE_SEQUENCE, benchmarks, evaluate, file_tag, profile,  # noqa: E402
-                                    report_table, run_logged_training)
-from pytracking.evaluation.environment import PathLike, resolve_path  # noqa: E402
+from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
+from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
+from ltr.experiments.common import (  # noqa: E402
+    OTB_SAMPLE_SEQUENCE,
+    benchmarks,
+    evaluate,
+    file_tag,
+    profile,
+    report_table,
+    run_logged_training,
+)
 from pytracking.evaluation.tracker import Tracker  # noqa: E402
 
 TEACHER_CHANNELS = (24, 64, 96, 96, 64)

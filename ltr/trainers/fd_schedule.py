@@ -27,10 +27,10 @@ import torch
 from torch import nn
 
 from ltr.admin.checkpoints import list_checkpoints
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import atomic_write_text
 from ltr.admin.loading import load_state_strict, torch_load
 from ltr.models.siamfc.fd import NUM_STEPS, apply_step, schedule_step, trainable_parameters
-from pytracking.evaluation.environment import PathLike
-from pytracking.evaluation.results_io import atomic_write_text
 
 STATE_FORMAT = 1
 

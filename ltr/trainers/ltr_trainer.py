@@ -14,12 +14,12 @@ from tqdm import tqdm
 from ltr.actors.base_actor import BaseActor
 from ltr.admin.checkpoints import capture_rng_state, latest_checkpoint, restore_rng_state, save_checkpoint
 from ltr.admin.distributed import all_gather_objects, wrap_ddp
+from ltr.admin.environment import PathLike
 from ltr.admin.loading import torch_load
 from ltr.admin.settings import Settings
 from ltr.admin.stats import AverageMeter, StatsAccumulator
 from ltr.admin.tensorboard import TensorboardWriter
 from ltr.data.loader import LTRLoader
-from pytracking.evaluation.environment import PathLike
 
 SMOKE_ITERATIONS = 2
 

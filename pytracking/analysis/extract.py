@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence as SequenceType
+from typing import Iterable, Optional
+from typing import Sequence as SequenceType
 
 import numpy as np
 
+from ltr.admin.environment import PathLike, resolve_path
 from pytracking.analysis import metrics
 from pytracking.evaluation.data import Sequence
-from pytracking.evaluation.environment import PathLike, resolve_path
 from pytracking.evaluation.results_io import load_result_boxes
 from pytracking.evaluation.tracker import Tracker, results_dir_name
 

@@ -154,19 +154,19 @@ def _from_dataset(sequences: SequenceType[Sequence], dataset: str) -> np.ndarray
 
 
 def check_predictions(raw: np.ndarray, lengths: np.ndarray, labels: SequenceType[str]) -> None:
-    """Raise PredictionError on NaN or negative width/height in concatenated raw predictions.
+    """Raise PredictionError on NaN, infinite values or negative width/height in concatenated raw predictions.
 
     Args:
         raw: (M, 4) predictions of several sequences, as loaded, concatenated.
         lengths: (S,) rows per sequence in ``raw``.
         labels: (S,) description of each sequence's source (tracker, sequence, file).
     """
-    bad = np.isnan(raw).any(axis=1) | (raw[:, 2:] < 0).any(axis=1)
+    bad = ~np.isfinite(raw).all(axis=1) | (raw[:, 2:] < 0).any(axis=1)
     if bad.any():
         row = int(bad.argmax())
         seq = int(np.searchsorted(np.cumsum(lengths), row, side="right"))
         frame = row - int(_starts(lengths)[seq])
-        raise PredictionError(f"{labels[seq]}: NaN or negative width/height in the prediction at frame {frame}: "
+        raise PredictionError(f"{labels[seq]}: NaN, inf or negative width/height in the prediction at frame {frame}: "
                               f"{raw[row].tolist()}")
 
 

@@ -12,20 +12,20 @@ interactive backend (a display) is available. Frame numbers are 0-based (frame 0
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence as SequenceType
+from typing import TYPE_CHECKING, Optional
+from typing import Sequence as SequenceType
 
 import cv2
 import numpy as np
 
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import atomic_output, atomic_write
 from ltr.data.image_loader import imread_rgb
 from pytracking.analysis.extract import MissingResultsError, group_runs, result_file
 from pytracking.evaluation.data import Sequence
-from pytracking.evaluation.environment import PathLike
-from pytracking.evaluation.results_io import atomic_write, load_result_boxes
+from pytracking.evaluation.results_io import load_result_boxes
 from pytracking.evaluation.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -157,21 +157,14 @@ def _write_bytes(data: bytes, handle) -> None:
 
 def _write_video(images: SequenceType[np.ndarray], out_path: Path, fps: float) -> None:
     """Encode RGB frames with OpenCV into a temporary file beside ``out_path``, then rename."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.stem}.", suffix=out_path.suffix, dir=out_path.parent)
-    os.close(fd)
-    try:
+    with atomic_output(out_path, suffix=out_path.suffix) as tmp:
         h, w = images[0].shape[:2]
-        writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*VIDEO_FOURCC[out_path.suffix.lower()]), fps, (w, h))
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*VIDEO_FOURCC[out_path.suffix.lower()]), fps, (w, h))
         if not writer.isOpened():
             raise OSError(f"OpenCV cannot write '{out_path.suffix}' video (codec unavailable) for '{out_path}'")
         for image in images:
             writer.write(cv2.cvtColor(cv2.resize(image, (w, h)), cv2.COLOR_RGB2BGR))
         writer.release()
-        os.replace(tmp, out_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def show_playback(sequence: Sequence, results: dict) -> Slider:

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Optional, Sequence as SequenceType
+from typing import Optional
+from typing import Sequence as SequenceType
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import atomic_write
 from pytracking.analysis.extract import AnalysisResult, summary
-from pytracking.evaluation.environment import PathLike
-from pytracking.evaluation.results_io import atomic_write
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Sequence as SequenceType
 
 import numpy as np
 
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import atomic_write_text
 from pytracking.analysis.extract import AnalysisResult, sequence_scores, summary
-from pytracking.evaluation.environment import PathLike
-from pytracking.evaluation.results_io import atomic_write_text
 
 SCORE_COLUMNS = {"auc": "AUC", "op50": "OP50", "op75": "OP75", "precision": "Precision",
                  "norm_precision": "Norm Precision"}

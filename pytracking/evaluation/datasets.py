@@ -4,8 +4,8 @@ from __future__ import annotations
 import importlib
 from typing import Iterable, Optional
 
+from ltr.admin.environment import PathLike
 from pytracking.evaluation.data import BaseDataset, SequenceList
-from pytracking.evaluation.environment import PathLike
 
 # name -> (module under pytracking.evaluation, class, constructor keyword arguments)
 DATASETS: dict = {

@@ -19,9 +19,9 @@ from typing import Optional
 
 import numpy as np
 
-from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, read_boxes, read_flag_rows,
-                                        read_name_list, read_number_rows)
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
+from ltr.data.annotations import DatasetError, read_boxes, read_flag_rows, read_name_list, read_number_rows
+from pytracking.evaluation.data import BaseDataset, Sequence
 
 SPLITS = ("test", "val")
 

@@ -12,25 +12,12 @@ neither fully occluded nor out of view.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
-
-from pytracking.evaluation.data import (BaseDataset, Sequence, check_frames_exist, frame_paths, read_flag_rows,
-                                        read_name_list, read_number_rows)
-from pytracking.evaluation.environment import PathLike
-
-SEQUENCE_LIST_FILE = Path(__file__).resolve().parent / "sequence_lists" / "lasot_test.txt"
-
-
-def lasot_test_sequence_names() -> list:
-    """The 280 names of the official LaSOT test split (``airplane-1`` ...), class by class."""
-    return read_name_list(SEQUENCE_LIST_FILE)
-
-
-def lasot_class(sequence_name: str) -> str:
-    """Object class of a LaSOT sequence: ``'rubicCube-14'`` -> ``'rubicCube'``."""
-    return sequence_name.rsplit("-", 1)[0]
+from ltr.admin.environment import PathLike
+from ltr.data.annotations import read_flag_rows, read_number_rows
+from ltr.dataset.lasot import lasot_class, lasot_test_sequence_names
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 
 
 class LaSOTDataset(BaseDataset):

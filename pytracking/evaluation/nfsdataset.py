@@ -15,7 +15,8 @@ analyse directly.
 """
 from __future__ import annotations
 
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths, read_boxes
+from ltr.data.annotations import read_boxes
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 
 # (folder <s>, number of frames N, object class)
 NFS_SEQUENCES: tuple = (

@@ -7,42 +7,20 @@ Layout: ``<results_path>/<tracker>/<param>[_<runid:03d>]/<seq>.txt`` with one bo
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Union
+from typing import Iterable, Union
 
 import numpy as np
 import pandas as pd
 
-from pytracking.evaluation.environment import PathLike
-
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import atomic_write_text
 
 _SEPARATORS_TO_SPACE = bytes.maketrans(b"\t,\r", b"   ")
 
 
 class ResultFileError(ValueError):
     """A raw result file is malformed; the message names the file and line."""
-
-
-def atomic_write_text(path: PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    atomic_write(path, lambda handle: handle.write(text.encode()))
-
-
-def atomic_write(path: PathLike, write: Callable) -> None:
-    """Call ``write(binary_handle)`` on a temporary file, then rename it onto ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def format_rows(rows: Iterable[Iterable[float]], delimiter: str = "\t", fmt: str = "int") -> str:
@@ -91,7 +69,12 @@ def load_result_boxes(path: PathLike) -> np.ndarray:
     except (ValueError, pd.errors.ParserError):
         values = None
     if values is None or values.shape[1] != 4 or np.isnan(values).any():
-        return _parse_line_by_line(path, raw.decode(errors="replace"))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise ResultFileError(f"result file '{path}' is not UTF-8 text (byte 0x{err.object[err.start]:02x} at "
+                                  f"offset {err.start})") from None
+        return _parse_line_by_line(path, text)
     return values
 
 

@@ -1,16 +1,16 @@
 """The embedded synthetic benchmark (OTB layout), generated on first use.
 
-See :mod:`pytracking.evaluation.synthetic` for what the sequences contain. Unlike the other
+See :mod:`ltr.data.synthetic` for what the sequences contain. Unlike the other
 loaders a missing root is not an error: the benchmark is generated there (atomically).
 """
 from __future__ import annotations
 
 from typing import Optional
 
-from pytracking.evaluation import synthetic
-from pytracking.evaluation.data import (BaseDataset, Sequence, check_frames_exist, frame_paths, read_flag_rows,
-                                        read_number_rows)
-from pytracking.evaluation.environment import PathLike, resolve_path
+from ltr.admin.environment import PathLike, resolve_path
+from ltr.data import synthetic
+from ltr.data.annotations import read_flag_rows, read_number_rows
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 from pytracking.evaluation.otbdataset import read_attributes
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths, read_boxes
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
+from ltr.data.annotations import read_boxes
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 
 # (official name <S>, first frame, last frame)
 TPL_SEQUENCES: tuple = (

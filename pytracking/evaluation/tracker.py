@@ -9,9 +9,9 @@ from typing import Iterable, Optional
 import numpy as np
 import torch
 
+from ltr.admin.environment import PathLike, resolve_path
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.data import Sequence
-from pytracking.evaluation.environment import PathLike, resolve_path
 from pytracking.utils.params import TrackerParams
 
 

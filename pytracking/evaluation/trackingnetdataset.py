@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from pytracking.evaluation.data import BaseDataset, DatasetError, Sequence, read_number_rows
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
+from ltr.data.annotations import DatasetError, read_number_rows
+from pytracking.evaluation.data import BaseDataset, Sequence
 
 
 class TrackingNetDataset(BaseDataset):

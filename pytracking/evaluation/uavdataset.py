@@ -30,8 +30,8 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist,
-                                        frame_paths, read_boxes, read_flag_rows)
+from ltr.data.annotations import DatasetError, read_boxes, read_flag_rows
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 
 # Column order of the 12 flags in anno/<subset>/att/<s>.txt (the benchmark's attribute table):
 # scale variation, aspect ratio change, low resolution, fast motion, full occlusion, partial

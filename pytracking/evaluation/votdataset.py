@@ -16,9 +16,9 @@ from typing import Optional
 
 import numpy as np
 
-from pytracking.evaluation.data import (BaseDataset, DatasetError, Sequence, check_frames_exist, frame_paths,
-                                        read_name_list, read_number_rows)
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
+from ltr.data.annotations import DatasetError, read_name_list, read_number_rows
+from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
 
 
 def polygon_to_box(polygons: np.ndarray) -> np.ndarray:

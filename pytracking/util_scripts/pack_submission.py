@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import zipfile
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence as SequenceType
+from typing import Iterable, Iterator, Optional
+from typing import Sequence as SequenceType
 
-from pytracking.evaluation.data import read_number_rows
+from ltr.admin.environment import PathLike, resolve_path
+from ltr.admin.file_io import atomic_write
+from ltr.data.annotations import read_number_rows
 from pytracking.evaluation.datasets import get_dataset_loader
-from pytracking.evaluation.environment import PathLike, resolve_path
-from pytracking.evaluation.results_io import atomic_write, format_rows, load_result_boxes
+from pytracking.evaluation.results_io import format_rows, load_result_boxes
 from pytracking.evaluation.tracker import Tracker
 
 GOT10K_MAX_RUNS = 3

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import CheckpointError, load_network, save_network
 from ltr.models import bbreg
 from ltr.models.bbreg.atom_iou_net import AtomIoUNet, xywh_to_rois
 from ltr.models.bbreg.drnet_head import DirectReg
-from pytracking.evaluation.environment import MissingPathError
 
 SHARED_DIR = Path(__file__).resolve().parents[2].parent / "shared"
 SHAPES_FILE = SHARED_DIR / "reference" / "official_state_dict_shapes.json"

@@ -4,10 +4,16 @@ import numpy as np
 import pytest
 import torch
 
-from ltr.admin.candidate_selection import (NetworkFileTracker, best_candidate, candidate_score, evaluate_candidates,
-                                           truncated, validation_sequences)
 from ltr.admin.loading import save_network
+from ltr.experiments.candidate_selection import (
+    NetworkFileTracker,
+    candidate_score,
+    evaluate_candidates,
+    truncated,
+    validation_sequences,
+)
 from ltr.models.siamfc import siamfc_alexnet
+from ltr.trainers.phase_runner import best_candidate
 from pytracking.analysis.got10k_metrics import compute_otb_experiment_scores
 from pytracking.analysis.metrics import PredictionError
 from pytracking.evaluation.data import Sequence

@@ -4,15 +4,14 @@ import torch
 
 from ltr import run_training
 from ltr.admin.checkpoints import latest_checkpoint
+from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import save_network, torch_load
 from ltr.admin.settings import Settings
 from ltr.models.bbreg.atom import atom_mobilenetsmall, atom_resnet18tiny
-from ltr.train_settings.distillation import (build_loss, build_teacher, declare_distillation_defaults,
-                                             loss_settings)
-from pytracking.evaluation.environment import MissingPathError
+from ltr.train_settings.distillation import build_loss, build_teacher, declare_distillation_defaults, loss_settings
+from pytracking.features.net_wrappers import load_tracker_network
 from pytracking.parameter.atom import mobilenetsmall as atom_mobilenetsmall_params
 from pytracking.parameter.drnet import mobilenetsmall as drnet_mobilenetsmall_params
-from pytracking.tracker.atom.atom import load_tracker_network
 
 
 def settings_with_defaults(tmp_path, overrides=()):
@@ -86,14 +85,14 @@ def test_atom_cfkd_checkpoint_holds_the_student_only_and_loads_in_the_tracker(tm
     path = tmp_path / "checkpoints" / "cfkd" / "atom_cfkd"
     params = atom_mobilenetsmall_params.parameters()
     params.net_path = str(latest_checkpoint(path))
-    load_tracker_network(params, "atom")
+    load_tracker_network(params)
 
 
 def test_drnet_cfkd_checkpoint_loads_in_the_drnet_tracker(tmp_path):
     smoke_checkpoint(tmp_path, "cfkd", "drnet_cfkd")
     params = drnet_mobilenetsmall_params.parameters()
     params.net_path = str(latest_checkpoint(tmp_path / "checkpoints" / "cfkd" / "drnet_cfkd"))
-    assert load_tracker_network(params, "drnet").bb_regressor.box_predictor.out_features == 4
+    assert load_tracker_network(params).bb_regressor.box_predictor.out_features == 4
 
 
 def test_compression_checkpoint_keeps_the_learnable_projections_for_resuming(tmp_path):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from torch import nn
 
@@ -37,6 +38,7 @@ def test_without_process_group_the_net_is_not_wrapped():
     assert wrap_ddp(net, torch.device("cpu")) is net and unwrap(net) is net
 
 
+@pytest.mark.slow
 def test_two_process_training_ends_with_identical_weights_and_one_checkpoint(tmp_path):
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
                str(Path(__file__)), str(tmp_path / "out"), str(tmp_path / "workspace")]

@@ -7,10 +7,19 @@ import pytest
 import torch
 
 from ltr.admin import loading
-from ltr.admin.loading import (CheckpointError, NetConstructor, PickledObject, import_callable, load_network,
-                               model_constructor, network_file, save_network, torch_load)
+from ltr.admin.environment import MissingPathError
+from ltr.admin.loading import (
+    CheckpointError,
+    NetConstructor,
+    PickledObject,
+    import_callable,
+    load_network,
+    model_constructor,
+    network_file,
+    save_network,
+    torch_load,
+)
 from ltr.models.siamfc import siamfc_alexnet
-from pytracking.evaluation.environment import MissingPathError
 
 TINY = (2, 2, 2, 2, 2)
 
@@ -155,10 +164,25 @@ def test_objects_of_other_packages_are_refused(tmp_path):
         torch_load(tmp_path / "foreign.pth")
 
 
-def test_relative_network_file_is_looked_up_in_the_network_folder(tmp_path, monkeypatch):
+def test_bare_network_file_name_is_looked_up_in_the_network_folder(tmp_path, monkeypatch):
     (tmp_path / "net.pth").write_bytes(b"x")
     monkeypatch.setenv("PYTRACKING_NETWORK_PATH", str(tmp_path))
     assert network_file("net.pth") == tmp_path / "net.pth"
+
+
+def test_bare_network_file_name_falls_back_to_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "here.pth").write_bytes(b"x")
+    monkeypatch.setenv("PYTRACKING_NETWORK_PATH", str(tmp_path / "networks"))
+    monkeypatch.chdir(tmp_path)
+    assert network_file("here.pth").resolve() == tmp_path / "here.pth"
+
+
+def test_relative_network_path_with_a_folder_is_relative_to_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "ws" / "networks").mkdir(parents=True)
+    (tmp_path / "ws" / "networks" / "teacher.pth").write_bytes(b"x")
+    monkeypatch.setenv("PYTRACKING_NETWORK_PATH", str(tmp_path / "elsewhere"))
+    monkeypatch.chdir(tmp_path)
+    assert network_file("ws/networks/teacher.pth").resolve() == tmp_path / "ws" / "networks" / "teacher.pth"
 
 
 def test_missing_network_file_error_says_where_it_looked_and_how_to_set_the_folder(tmp_path, monkeypatch):

@@ -8,13 +8,14 @@ from torch import nn
 from ltr import run_training
 from ltr.actors import SiamFCActor
 from ltr.admin.checkpoints import list_checkpoints
+from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import load_network, save_network
 from ltr.admin.settings import Settings
 from ltr.models.loss import siamfc_labels
 from ltr.models.siamfc import current_step, siamfc_alexnet
 from ltr.train_settings import fd, siamfc
 from ltr.trainers.fd_schedule import fd_phases
-from pytracking.evaluation.environment import MissingPathError
+from ltr.trainers.phase_runner import check_candidate_epochs
 
 TINY = "[4,8,8,8,8]"
 
@@ -104,7 +105,7 @@ def test_candidate_epochs_beyond_a_phase_are_an_error_naming_the_settings():
     settings = declared("fd", "fdsiamfc_30", fd.declare_defaults)
     settings.apply_overrides(["num_epochs=5", "finetune_epochs=3", "candidate_epochs=[4,5]"])
     with pytest.raises(ValueError, match="candidate_epochs.*finetune_epochs"):
-        siamfc.check_candidate_epochs(settings, fd_phases())
+        check_candidate_epochs(settings, fd_phases())
 
 
 def test_missing_teacher_is_an_error_naming_the_setting_the_path_and_the_variable(tmp_path, monkeypatch):

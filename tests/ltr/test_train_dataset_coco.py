@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import UnreadableImageError
 from ltr.dataset.coco_seq import MSCOCOSeq
-from pytracking.evaluation.data import DatasetError
 from tests.conftest import write_images
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import UnreadableImageError
 from ltr.dataset.got10k import Got10k, split_indices
-from pytracking.evaluation.data import DatasetError
 from tests.conftest import write_images
 
 # 5 frames: visible / absent / cover 0 / zero-width box / cover 2

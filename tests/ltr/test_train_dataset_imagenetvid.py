@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import UnreadableImageError
 from ltr.dataset.imagenetvid import CACHE_FILE, ImagenetVID
-from pytracking.evaluation.data import DatasetError
 from tests.conftest import write_images
 
 SNIPPET = "ILSVRC2015_VID_train_0000/ILSVRC2015_train_00000000"

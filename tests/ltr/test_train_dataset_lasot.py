@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from ltr.data.annotations import DatasetError
 from ltr.data.image_loader import UnreadableImageError
 from ltr.dataset.lasot import Lasot, lasot_train_sequence_names
-from pytracking.evaluation.data import DatasetError
 from tests.conftest import write_images
 
 # 4 frames: visible / fully occluded / out of view / zero-height box

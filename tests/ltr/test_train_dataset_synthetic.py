@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
+from ltr.data import synthetic
+from ltr.data.annotations import read_number_rows
 from ltr.dataset.synthetic_video import SyntheticVideo
-from pytracking.evaluation import synthetic
-from pytracking.evaluation.data import read_number_rows
 
 
 @pytest.fixture(scope="module")

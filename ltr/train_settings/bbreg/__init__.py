@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ltr.admin.environment import MissingPathError
 from ltr.admin.settings import Settings
 from ltr.data.atom_processing import SIGMA_FACTORS, ATOMProcessing, atom_frame_transform
 from ltr.data.loader import LTRLoader
@@ -37,7 +38,6 @@ from ltr.dataset.got10k import Got10k
 from ltr.dataset.lasot import Lasot
 from ltr.dataset.synthetic_video import SyntheticVideo
 from ltr.dataset.trackingnet import TrackingNet
-from pytracking.evaluation.environment import MissingPathError
 
 DATASETS = {"lasot": Lasot, "got10k": Got10k, "trackingnet": TrackingNet, "coco": MSCOCOSeq,
             "synthetic": SyntheticVideo}

@@ -27,8 +27,9 @@ from ltr.models.siamfc.fd import base_channels, current_step
 from ltr.models.siamfc.fold import fold_fd_network
 from ltr.models.siamfc.siamfc import SiamFC, siamfc_alexnet
 from ltr.train_settings import siamfc
-from ltr.train_settings.siamfc import output_path, run_schedule
+from ltr.train_settings.siamfc import output_path, phase_trainer
 from ltr.trainers.fd_schedule import fd_phases
+from ltr.trainers.phase_runner import run_schedule
 
 SMOKE_TEACHER_CHANNELS = (24, 64, 96, 96, 64)
 """Width of the random teacher in smoke mode (a quarter of SiamFC's)."""
@@ -61,7 +62,8 @@ def compress(settings: Settings) -> Path:
     teacher, identity = load_teacher(settings)
     teacher_channels = base_channels(teacher)
     identity.update(squeeze_ratio=settings.squeeze_ratio, smoke=settings.smoke)
-    net = run_schedule(settings, teacher, fd_phases(), identity, squeeze_ratio=settings.squeeze_ratio)
+    net = run_schedule(settings, teacher, fd_phases(), identity, phase_trainer(settings),
+                       squeeze_ratio=settings.squeeze_ratio)
     folded = fold_fd_network(net.eval())
     path = output_path(settings)
     if settings.rank == 0:

@@ -16,8 +16,9 @@ from ltr.admin.loading import save_network
 from ltr.admin.settings import Settings
 from ltr.models.backbone.alexnet import DEFAULT_CHANNELS
 from ltr.models.siamfc.siamfc import siamfc_alexnet
-from ltr.train_settings.siamfc import declare_defaults, output_path, run_schedule
+from ltr.train_settings.siamfc import declare_defaults, output_path, phase_trainer
 from ltr.trainers.fd_schedule import teacher_phases
+from ltr.trainers.phase_runner import run_schedule
 
 
 def run(settings: Settings) -> None:
@@ -29,7 +30,7 @@ def run(settings: Settings) -> None:
     channels = tuple(int(c) for c in settings.channels)
     net = siamfc_alexnet(channels=channels)
     identity = {"network": "siamfc_alexnet", "channels": list(channels), "smoke": settings.smoke}
-    net = run_schedule(settings, net, teacher_phases(), identity)
+    net = run_schedule(settings, net, teacher_phases(), identity, phase_trainer(settings))
     if settings.rank == 0:
         path = save_network(output_path(settings), net)
         tqdm.write(f"SiamFC conv1-5 channels {', '.join(map(str, channels))}: saved {path}")

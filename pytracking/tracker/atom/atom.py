@@ -33,7 +33,7 @@ the samples in both optimisations (see :mod:`pytracking.tracker.atom.classifier`
 Boxes are 0-based ``[x, y, w, h]``; the centre is ``(y + h / 2, x + w / 2)`` (continuous
 coordinates, pixel ``k`` spans ``[k, k + 1)``). This is PyTracking's pixel-index centre
 ``(y + (h - 1) / 2, x + (w - 1) / 2)`` plus 1/2, the same point of the image:
-:func:`~pytracking.tracker.atom.features.sample_patch` subtracts the 1/2 when it resamples (pixel
+:func:`~pytracking.features.preprocessing.sample_patch` subtracts the 1/2 when it resamples (pixel
 centres at integers), so a box's sample is centred on the box. The score peak is taken on the
 score grid itself (stride 16 in the sample), without sub-cell interpolation; the IoU-Net refines
 it. Randomness (projection init, dropout, jittered boxes) comes from a ``torch.Generator`` seeded
@@ -48,47 +48,50 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ltr.admin.loading import import_callable, load_network, network_file
+from pytracking.features.augmentation import dropout_copies, first_frame_augmentations
+from pytracking.features.preprocessing import normalize_power, sample_patch, to_network_input
 from pytracking.libs.dcf import hann2d
 from pytracking.libs.optimization import ConjugateGradient, GaussNewtonCG
 from pytracking.libs.tensorlist import TensorList
-from pytracking.tracker.atom.classifier import (FactorizedConvProblem, FilterProblem, SampleMemory, apply_filter,
-                                                find_peaks, gaussian_label, score_map_size)
-from pytracking.tracker.atom.features import (dropout_copies, first_frame_augmentations, normalize_power,
-                                              sample_patch, to_network_input)
+from pytracking.tracker.atom.classifier import (
+    FactorizedConvProblem,
+    FilterProblem,
+    SampleMemory,
+    apply_filter,
+    find_peaks,
+    gaussian_label,
+    score_map_size,
+)
 from pytracking.tracker.atom.iou_refine import IoUFunction, ascend_boxes, jittered_boxes, select_box
-from pytracking.tracker.base.basetracker import BaseTracker
-from pytracking.tracker.siamfc.siamfc import select_device
+from pytracking.tracker.base.basetracker import NetworkTracker
 from pytracking.utils.params import TrackerParams
 
 CLASSIFIER_LAYER = "layer3"
 
 
-def load_tracker_network(params: TrackerParams, tracker_name: str) -> torch.nn.Module:
-    """``params.net`` when set (a built network), else ``net_constructor(**net_kwargs)`` loaded from ``net_path``.
-
-    Raises:
-        MissingPathError: ``net_path`` is not found (the message names the parameter file).
-    """
-    if params.has("net"):
-        return params.net
-    param_file = (f"pytracking/parameter/{params.get('tracker_name', tracker_name)}/"
-                  f"{params.get('param_name', '<param>')}.py")
-    path = network_file(params.net_path, what=f"net_path of {param_file}")
-    return load_network(path, constructor=import_callable(params.net_constructor), **params.get("net_kwargs", {}))
-
-
-class ATOMTracker(BaseTracker):
+class ATOMTracker(NetworkTracker):
     """ATOM; ``self.net`` (an :class:`~ltr.models.bbreg.atom.ATOMnet`, eval mode) runs on ``self.device``.
 
     Parameters: see ``pytracking/parameter/atom/default.py``. After :meth:`track`, ``self.flag``
     is ``'normal'``, ``'not_found'``, ``'hard_negative'`` or ``'uncertain'``.
     """
 
+    parameter_names = frozenset({
+        "seed", "sample_size", "search_area_scale", "min_target_size",
+        "normalize_power", "compressed_dim", "filter_size", "response_min_val", "output_sigma_factor", "window_output",
+        "augmentation_flip", "augmentation_rotations", "augmentation_blurs", "augmentation_shift", "dropout_num",
+        "dropout_prob", "init_CG_iter", "init_GN_iter", "filter_reg", "projection_reg",
+        "sample_memory_size", "learning_rate", "train_skipping", "update_CG_iter", "fletcher_reeves",
+        "direction_forget_factor", "residual_reweighting",
+        "target_not_found_threshold", "target_neighborhood_scale", "hard_negative_threshold",
+        "hard_negative_learning_rate", "hard_negative_CG_iter", "distractor_threshold", "displacement_scale",
+        "update_scale_when_uncertain",
+        "num_init_random_boxes", "box_jitter_pos", "box_jitter_sz", "box_refinement_iter",
+        "box_refinement_step_length", "maximal_aspect_ratio", "iounet_k",
+    })
+
     def __init__(self, params: TrackerParams):
         super().__init__(params)
-        self.device = select_device(params)
-        self.net = load_tracker_network(params, "atom").to(self.device).eval()
         self.layers = sorted(set(self.net.bb_regressor_layer) | {CLASSIFIER_LAYER})
         self.flag = "normal"
 

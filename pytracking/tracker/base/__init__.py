@@ -1,3 +1,3 @@
-from pytracking.tracker.base.basetracker import BaseTracker
+from pytracking.tracker.base.basetracker import BaseTracker, NetworkTracker, UnknownParameterError
 
-__all__ = ["BaseTracker"]
+__all__ = ["BaseTracker", "NetworkTracker", "UnknownParameterError"]

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 import torch
 
+from ltr.data.processing_utils import resample
 from pytracking.tracker.base import BaseTracker
 
 
@@ -54,6 +55,9 @@ def gaussian_correlation(xf: torch.Tensor, zf: torch.Tensor, sigma: float) -> to
 class KCF(BaseTracker):
     """Raw-pixel KCF with a small scale search (parameters: ``pytracking/parameter/kcf/default.py``)."""
 
+    parameter_names = frozenset({"padding", "max_patch_size", "lambda_", "output_sigma_factor", "kernel_sigma",
+                                 "interp_factor", "scales", "scale_penalty", "min_size"})
+
     def initialize(self, image: np.ndarray, info: dict) -> Optional[dict]:
         x, y, w, h = (float(v) for v in info["init_bbox"])
         self.image_size = np.array(image.shape[1::-1], dtype=np.float64)
@@ -83,8 +87,7 @@ class KCF(BaseTracker):
             sx, sy = win_w / out_w, win_h / out_h
             matrix = np.array([[sx, 0, self.pos[0] - sx * (out_w - 1) / 2],
                                [0, sy, self.pos[1] - sy * (out_h - 1) / 2]])
-            patch = cv2.warpAffine(gray, matrix, (out_w, out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_REPLICATE)
+            patch = resample(gray, matrix, (out_w, out_h), pad="replicate")
             patches.append(torch.from_numpy(patch))
         return (torch.stack(patches).float() / 255.0 - 0.5) * self.window
 

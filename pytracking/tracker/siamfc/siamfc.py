@@ -22,18 +22,9 @@ import cv2
 import numpy as np
 import torch
 
-from ltr.admin.loading import import_callable, load_network, network_file
-from pytracking.tracker.base.basetracker import BaseTracker
+from pytracking.tracker.base.basetracker import NetworkTracker
 from pytracking.tracker.siamfc.crop import crop_and_resize
 from pytracking.utils.params import TrackerParams
-
-
-def select_device(params: TrackerParams) -> torch.device:
-    """``params.device`` when set, else CUDA when available and ``params.use_gpu`` (default True), else CPU."""
-    device = params.get("device", None)
-    if device is None:
-        device = "cuda" if params.get("use_gpu", True) and torch.cuda.is_available() else "cpu"
-    return torch.device(device)
 
 
 @functools.lru_cache(maxsize=4)
@@ -45,28 +36,22 @@ def hann_window(size: int) -> np.ndarray:
     return window
 
 
-class SiamFCTracker(BaseTracker):
+class SiamFCTracker(NetworkTracker):
     """SiamFC tracker; ``self.net`` is the network run at every step (on ``self.device``, eval mode).
 
-    Parameters read (see ``pytracking/parameter/siamfc/default.py``): ``net_path``,
-    ``net_constructor``, ``net_kwargs``, ``device`` / ``use_gpu``, ``exemplar_size``,
-    ``instance_size``, ``context_amount``, ``scale_num``, ``scale_step``, ``scale_penalty``,
-    ``scale_lr``, ``window_influence``, ``response_upsampling``, ``total_stride``.
+    Parameters (see ``pytracking/parameter/siamfc/default.py``): the network's (``net_path``,
+    ``net_constructor``, ``net_kwargs``, ``device`` / ``use_gpu``) and :attr:`parameter_names`.
     """
+
+    parameter_names = frozenset({
+        "exemplar_size", "instance_size", "context_amount", "scale_num", "scale_step", "scale_penalty",
+        "scale_lr", "window_influence", "response_upsampling", "total_stride",
+    })
 
     def __init__(self, params: TrackerParams):
         super().__init__(params)
-        self.device = select_device(params)
-        self.net = self._load_network().to(self.device).eval()
         num = params.scale_num
         self.scale_factors = params.scale_step ** np.linspace(-(num // 2), num // 2, num)
-
-    def _load_network(self) -> torch.nn.Module:
-        param_file = (f"pytracking/parameter/{self.params.get('tracker_name', 'siamfc')}/"
-                      f"{self.params.get('param_name', '<param>')}.py")
-        path = network_file(self.params.net_path, what=f"net_path of {param_file}")
-        constructor = import_callable(self.params.net_constructor)
-        return load_network(path, constructor=constructor, **self.params.get("net_kwargs", {}))
 
     @torch.inference_mode()
     def initialize(self, image: np.ndarray, info: dict) -> Optional[dict]:

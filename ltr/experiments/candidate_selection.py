@@ -5,6 +5,10 @@ checkpoints of several epochs and keeping the one maximising ``0.4 * AUC + 0.4 *
 (GOT-10k toolkit OTB-experiment measures: success score, precision at 20 px, success rate at
 IoU 0.5; see :func:`pytracking.analysis.got10k_metrics.compute_otb_experiment_scores`).
 
+The FD training schedule (:mod:`ltr.trainers.phase_runner`) builds :class:`TrackingScorer` by
+its dotted name (``settings.validation['scorer']``): this module combines training checkpoints
+with the evaluation toolkit, so it sits above both packages and nothing in ``ltr`` imports it.
+
 Tracking goes through the runner (:func:`pytracking.evaluation.running.run_dataset`) with the
 SiamFC tracker's published test-time parameters, so results are ordinary result files
 (integer boxes, PyTracking's format) and an interrupted selection resumes where it stopped.
@@ -13,13 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence as SequenceType
+from typing import Iterable, Mapping, Optional
+from typing import Sequence as SequenceType
 
+from ltr.admin.environment import PathLike
 from ltr.admin.loading import NetConstructor, torch_load
 from pytracking.analysis.got10k_metrics import compute_otb_experiment_scores
 from pytracking.evaluation.data import Sequence
 from pytracking.evaluation.datasets import load_sequences
-from pytracking.evaluation.environment import PathLike
 from pytracking.evaluation.running import run_dataset
 from pytracking.evaluation.tracker import Tracker
 from pytracking.utils.params import TrackerParams
@@ -31,13 +36,6 @@ SCORE_WEIGHTS = {"auc": 0.4, "dp": 0.4, "sr": 0.2}
 def candidate_score(auc: float, dp: float, sr: float) -> float:
     """``0.4 * auc + 0.4 * dp + 0.2 * sr`` (all fractions, or all percent)."""
     return SCORE_WEIGHTS["auc"] * auc + SCORE_WEIGHTS["dp"] * dp + SCORE_WEIGHTS["sr"] * sr
-
-
-def best_candidate(scores: Mapping[int, Mapping[str, float]]) -> int:
-    """The epoch with the highest ``'score'`` (the earliest epoch among equal scores)."""
-    if not scores:
-        raise ValueError("no candidate scores to choose from")
-    return max(sorted(scores), key=lambda epoch: scores[epoch]["score"])
 
 
 class NetworkFileTracker(Tracker):
@@ -145,3 +143,26 @@ def evaluate_candidates(checkpoints: Mapping[int, PathLike], sequences: Sequence
         result[epoch] = {"auc": s.success_score, "dp": s.precision_score, "sr": s.success_rate,
                          "score": candidate_score(s.success_score, s.precision_score, s.success_rate)}
     return result
+
+
+class TrackingScorer:
+    """FDSiamFC's candidate scorer (see :mod:`ltr.trainers.phase_runner` for the protocol).
+
+    Args (the entries of ``settings.validation`` besides ``scorer``):
+        dataset: benchmark registry name of the validation sequences (e.g. ``'otb2013'``).
+        root: its root folder (default: the benchmark's path setting).
+        options: extra dataset constructor arguments.
+        sequences: only these sequences (names or indices).
+        max_frames: only the first this many frames of each sequence.
+        threads: worker processes of the runner (0: track in this process).
+    """
+
+    def __init__(self, dataset: str, root: Optional[PathLike] = None, options: Optional[dict] = None,
+                 sequences: Optional[Iterable[str]] = None, max_frames: Optional[int] = None, threads: int = 0) -> None:
+        self.sequences = validation_sequences(dataset, root, options, sequences, max_frames)
+        self.threads = threads
+
+    def __call__(self, checkpoints: Mapping[int, PathLike], results_path: PathLike,
+                 device: Optional[str] = None) -> dict:
+        """``{epoch: {'auc', 'dp', 'sr', 'score'}}`` of every checkpoint (see :func:`evaluate_candidates`)."""
+        return evaluate_candidates(checkpoints, self.sequences, results_path, device=device, threads=self.threads)

@@ -35,7 +35,8 @@ from typing import Iterator, Optional
 import cv2
 import numpy as np
 
-from pytracking.evaluation.environment import PathLike
+from ltr.admin.environment import PathLike
+from ltr.admin.file_io import process_umask
 
 GENERATOR_VERSION = 1
 IMAGE_SIZE = (320, 240)  # (width, height)
@@ -425,7 +426,7 @@ def write_benchmark(root: PathLike, seed: int = 0, num_sequences: int = len(DEFA
         meta = {"generator": __name__, "version": GENERATOR_VERSION, "seed": seed,
                 "image_size": list(IMAGE_SIZE), "sequences": names}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-        os.chmod(tmp, 0o755)  # mkdtemp creates 0700
+        os.chmod(tmp, 0o777 & ~process_umask())  # mkdtemp creates 0700
         try:
             os.rename(tmp, root)
         except OSError:

@@ -1,0 +1,1 @@
+"""Helpers shared by the trackers: network loading and devices, image samples, augmentation."""
