@@ -2,8 +2,13 @@
 import numpy as np
 import pytest
 
-from pytracking.analysis.extract import (MissingResultsError, compute_results, resolve_tracker_runs,
-                                         sequence_scores, summary)
+from pytracking.analysis.extract import (
+    MissingResultsError,
+    compute_results,
+    resolve_tracker_runs,
+    sequence_scores,
+    summary,
+)
 from pytracking.analysis.got10k_metrics import compute_got10k_scores, got10k_iou
 from pytracking.analysis.metrics import PredictionError
 from pytracking.evaluation.data import Sequence, SequenceList

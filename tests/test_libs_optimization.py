@@ -2,9 +2,15 @@
 import pytest
 import torch
 
-from pytracking.libs.optimization import (ConjugateGradient, ConjugateGradientBase, GaussNewtonCG,
-                                          GradientDescent, GradientDescentL2, L2Problem,
-                                          MinimizationProblem)
+from pytracking.libs.optimization import (
+    ConjugateGradient,
+    ConjugateGradientBase,
+    GaussNewtonCG,
+    GradientDescent,
+    GradientDescentL2,
+    L2Problem,
+    MinimizationProblem,
+)
 from pytracking.libs.tensorlist import TensorList
 
 

@@ -11,8 +11,13 @@ from ltr.models.bbreg.drnet import drnet_mobilenetsmall
 from pytracking import run_profile
 from pytracking.evaluation.tracker import Tracker
 from pytracking.libs.tensorlist import TensorList
-from pytracking.tracker.atom.classifier import (FactorizedConvProblem, FilterProblem, SampleMemory, effective_weights,
-                                                residual_reweighting)
+from pytracking.tracker.atom.classifier import (
+    FactorizedConvProblem,
+    FilterProblem,
+    SampleMemory,
+    effective_weights,
+    residual_reweighting,
+)
 from pytracking.tracker.drnet import get_tracker_class
 from pytracking.tracker.drnet.drnet import DRNetTracker
 from tests.online_tracker_helpers import assert_finite_positive_boxes, cheap_tracker, run, small_clip

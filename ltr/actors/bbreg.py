@@ -9,7 +9,6 @@ from torch import nn
 from ltr.actors.base_actor import BaseActor
 from ltr.admin.distributed import unwrap
 
-
 FROZEN_PART_NAMES = ("feature_extractor", "bb_regressor")
 
 

@@ -32,9 +32,15 @@ from torch import nn
 from ltr.actors.distillation import DistillationActor, StudentPair, TSsKDActor
 from ltr.admin.loading import import_callable, load_network, network_file, torch_load
 from ltr.admin.settings import Settings
-from ltr.models.loss.distillation import (TSsKDLoss, cfkd_loss, compression_loss, gt_loss, projected_fidelity_for,
-                                          tskd_loss)
-from ltr.train_settings.bbreg import dataset_entry, build_loaders, declare_data_defaults
+from ltr.models.loss.distillation import (
+    TSsKDLoss,
+    cfkd_loss,
+    compression_loss,
+    gt_loss,
+    projected_fidelity_for,
+    tskd_loss,
+)
+from ltr.train_settings.bbreg import build_loaders, dataset_entry, declare_data_defaults
 from ltr.trainers.ltr_trainer import LTRTrainer
 
 ATOM_STUDENT = "ltr.models.bbreg.atom.atom_mobilenetsmall"

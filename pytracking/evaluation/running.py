@@ -11,6 +11,7 @@ from __future__ import annotations
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+
 from tqdm import tqdm
 
 from pytracking.evaluation.data import Sequence

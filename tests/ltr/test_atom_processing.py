@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from ltr.data.atom_processing import (IMAGENET_MEAN, ATOMProcessing, atom_frame_transform, perturb_box,
-                                      sample_proposals)
+from ltr.data.atom_processing import IMAGENET_MEAN, ATOMProcessing, atom_frame_transform, perturb_box, sample_proposals
 from ltr.data.bounding_box_utils import box_iou
 from ltr.data.loader import ltr_collate
 from ltr.data.transforms import Compose, ToTensor

@@ -4,8 +4,15 @@ import math
 import pytest
 import torch
 
-from ltr.data.bounding_box_utils import (box_iou, clip_box, decode_offsets, encode_offsets, rescale_box, xywh_to_xyxy,
-                                         xyxy_to_xywh)
+from ltr.data.bounding_box_utils import (
+    box_iou,
+    clip_box,
+    decode_offsets,
+    encode_offsets,
+    rescale_box,
+    xywh_to_xyxy,
+    xyxy_to_xywh,
+)
 
 
 def test_xywh_to_xyxy_adds_size_to_corner():

@@ -7,9 +7,22 @@ import torch.nn.functional as F
 from torch import nn
 
 from ltr.models.bbreg.atom import atom_mobilenetsmall, atom_resnet18medium
-from ltr.models.loss import (AdaptiveHard, CFLoss, DistillOutputs, Fidelity, TargetResponse, TeacherSoft,
-                             TrackingLoss, TSsKDLoss, WeightedLoss, cfkd_loss, compression_loss, gt_loss,
-                             projected_fidelity_for, tskd_loss)
+from ltr.models.loss import (
+    AdaptiveHard,
+    CFLoss,
+    DistillOutputs,
+    Fidelity,
+    TargetResponse,
+    TeacherSoft,
+    TrackingLoss,
+    TSsKDLoss,
+    WeightedLoss,
+    cfkd_loss,
+    compression_loss,
+    gt_loss,
+    projected_fidelity_for,
+    tskd_loss,
+)
 from ltr.models.loss.distillation import channel_abs_sum, gaussian_map, patch_size, pool_target_patch, xcorr_same
 from ltr.models.loss.distillation.maps import target_patch
 

@@ -8,8 +8,7 @@ from ltr.admin.checkpoints import list_checkpoints, save_checkpoint
 from ltr.admin.loading import torch_load
 from ltr.admin.settings import Settings
 from ltr.models.siamfc import current_step, siamfc_alexnet
-from ltr.trainers.fd_schedule import (Candidate, ScheduleState, ScheduleStateError, fd_phases,
-                                      run_phases, teacher_phases)
+from ltr.trainers.fd_schedule import Candidate, ScheduleState, ScheduleStateError, fd_phases, run_phases, teacher_phases
 from ltr.trainers.phases import phase_settings
 
 TINY = (4, 8, 8, 8, 8)

@@ -3,8 +3,17 @@ import pytest
 import torch
 
 from ltr.admin.loading import load_network, save_network
-from ltr.models.siamfc import (FDConv, add_fd, apply_step, current_step, drop_combine, fd_siamfc_alexnet,
-                               schedule_step, siamfc_alexnet, trainable_parameters)
+from ltr.models.siamfc import (
+    FDConv,
+    add_fd,
+    apply_step,
+    current_step,
+    drop_combine,
+    fd_siamfc_alexnet,
+    schedule_step,
+    siamfc_alexnet,
+    trainable_parameters,
+)
 from ltr.models.siamfc.fd import squeezed_channels
 
 FULL = (96, 256, 384, 384, 256)

@@ -7,8 +7,16 @@ import pytest
 import torch
 
 from ltr.data.processing import SiamFCProcessing, siamfc_frame_filter
-from ltr.data.processing_utils import (CropWindow, centered_window, context_size, crop_window, jitter_box,
-                                       sample_target, search_area_size, transform_box_to_crop)
+from ltr.data.processing_utils import (
+    CropWindow,
+    centered_window,
+    context_size,
+    crop_window,
+    jitter_box,
+    sample_target,
+    search_area_size,
+    transform_box_to_crop,
+)
 from ltr.data.transforms import ToGrayscale
 
 

@@ -8,8 +8,13 @@ from torch import nn
 from torch.utils.data import Dataset
 
 from ltr.actors.base_actor import BaseActor
-from ltr.admin.checkpoints import capture_rng_state, latest_checkpoint, list_checkpoints, restore_rng_state, \
-    save_checkpoint
+from ltr.admin.checkpoints import (
+    capture_rng_state,
+    latest_checkpoint,
+    list_checkpoints,
+    restore_rng_state,
+    save_checkpoint,
+)
 from ltr.admin.loading import load_network
 from ltr.admin.settings import Settings
 from ltr.admin.stats import StatsAccumulator

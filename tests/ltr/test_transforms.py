@@ -5,8 +5,18 @@ import numpy as np
 import pytest
 import torch
 
-from ltr.data.transforms import (Blur, CenterCrop, ColorJitter, Compose, Normalize, RandomCrop,
-                                 RandomHorizontalFlip, RandomStretch, ToGrayscale, ToTensor)
+from ltr.data.transforms import (
+    Blur,
+    CenterCrop,
+    ColorJitter,
+    Compose,
+    Normalize,
+    RandomCrop,
+    RandomHorizontalFlip,
+    RandomStretch,
+    ToGrayscale,
+    ToTensor,
+)
 
 
 class FixedRng:

@@ -3,14 +3,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence
 
 import torch
 import torch.nn as nn
 
-from ltr.admin.loading import load_state_strict, torch_load
+from ltr.admin.environment import PathLike
+from ltr.admin.loading import load_state_strict, network_file, torch_load
 
-PathLike = Union[str, Path]
+# torchvision ImageNet weight files looked up in the network folder when no path is given
+RESNET18_FILE = "resnet18-f37072fd.pth"
+RESNET34_FILE = "resnet34-b627a593.pth"
+RESNET50_FILE = "resnet50-0676ba61.pth"
+MOBILENETV2_FILE = "mobilenet_v2-b0353104.pth"
 
 
 class Backbone(nn.Module):
@@ -57,3 +62,19 @@ class Backbone(nn.Module):
 def load_pretrained(net: nn.Module, pretrained_path: PathLike) -> None:
     """Load a local torchvision-format state dict into ``net`` strictly (clear error on mismatch)."""
     load_state_strict(net, torch_load(pretrained_path), f"'{pretrained_path}'")
+
+
+def backbone_weights(backbone_pretrained: bool, backbone_path: Optional[PathLike],
+                     default_file: Optional[str]) -> Optional[Path]:
+    """The ImageNet weight file to load into the backbone, or None when not pretrained.
+
+    Raises:
+        MissingPathError: ``backbone_path`` is relative and not found in the network folder.
+        ValueError: pretrained weights are requested for a backbone that has none.
+    """
+    if not backbone_pretrained:
+        return None
+    if backbone_path is None and default_file is None:
+        raise ValueError("backbone_pretrained=True needs backbone_path: "
+                         "this backbone has no published ImageNet weights")
+    return network_file(backbone_path or default_file, "ImageNet backbone weights (backbone_path)")

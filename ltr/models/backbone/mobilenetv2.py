@@ -23,7 +23,8 @@ import torch
 import torch.nn as nn
 from torchvision.models import mobilenet_v2
 
-from ltr.models.backbone.base import Backbone, PathLike, load_pretrained
+from ltr.admin.environment import PathLike
+from ltr.models.backbone.base import Backbone, load_pretrained
 
 MOBILENETV2_LAYERS = ("conv1", "layer1", "layer2", "layer3", "layer4", "classifier")
 # stage name -> (first, last + 1) index into torchvision's MobileNetV2.features

@@ -24,7 +24,9 @@ import torch
 import torch.nn as nn
 from torchvision.models.resnet import BasicBlock, Bottleneck
 
-from ltr.models.backbone.base import Backbone, PathLike, load_pretrained
+from ltr.admin.environment import PathLike
+from ltr.models.backbone.base import Backbone, load_pretrained
+
 RESNET_LAYERS = ("conv1", "layer1", "layer2", "layer3", "layer4", "fc")
 # inplanes of the ResNet-18 width variants (stage widths inplanes * (1, 2, 4, 8))
 RESNET18_VARIANT_INPLANES = {"medium": 32, "small": 16, "tiny": 8}

@@ -11,22 +11,19 @@ the backbone's anyway).
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
 from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
 
-from ltr.admin.loading import model_constructor, network_file
+from ltr.admin.environment import PathLike
+from ltr.admin.loading import model_constructor
+from ltr.models.backbone.base import MOBILENETV2_FILE, RESNET18_FILE, RESNET50_FILE, backbone_weights
 from ltr.models.backbone.mobilenetv2 import mobilenetv2
-from ltr.models.backbone.resnet import PathLike, resnet18, resnet18_variant, resnet50
+from ltr.models.backbone.resnet import resnet18, resnet18_variant, resnet50
 from ltr.models.bbreg.atom_iou_net import AtomIoUNet
 
 BB_REGRESSOR_LAYERS = ("layer2", "layer3")
-# torchvision ImageNet weight files looked up in the network folder when no path is given
-RESNET18_FILE = "resnet18-f37072fd.pth"
-RESNET50_FILE = "resnet50-0676ba61.pth"
-MOBILENETV2_FILE = "mobilenet_v2-b0353104.pth"
 # head widths (iou_input_dim = iou_inter_dim = inner width) of the scaled students
 SMALL_HEAD_DIM = 64
 VARIANT_HEAD_DIM = {"medium": 128, "small": 64, "tiny": 32}
@@ -90,22 +87,6 @@ class ATOMnet(nn.Module):
     def extract_features(self, im: torch.Tensor, layers: Sequence[str]) -> "OrderedDict[str, torch.Tensor]":
         """(K, 3, H, W) -> OrderedDict of the backbone stages ``layers``."""
         return self.feature_extractor(im, layers)
-
-
-def backbone_weights(backbone_pretrained: bool, backbone_path: Optional[PathLike],
-                     default_file: Optional[str]) -> Optional[Path]:
-    """The ImageNet weight file to load into the backbone, or None when not pretrained.
-
-    Raises:
-        MissingPathError: ``backbone_path`` is relative and not found in the network folder.
-        ValueError: pretrained weights are requested for a backbone that has none.
-    """
-    if not backbone_pretrained:
-        return None
-    if backbone_path is None and default_file is None:
-        raise ValueError("backbone_pretrained=True needs backbone_path: "
-                         "this backbone has no published ImageNet weights")
-    return network_file(backbone_path or default_file, "ImageNet backbone weights (backbone_path)")
 
 
 def head_dims(dim: int) -> dict:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
+from ltr.admin.environment import PathLike
 from ltr.admin.loading import model_constructor
+from ltr.models.backbone.base import MOBILENETV2_FILE, RESNET50_FILE, backbone_weights
 from ltr.models.backbone.mobilenetv2 import mobilenetv2
-from ltr.models.backbone.resnet import PathLike, resnet50
-from ltr.models.bbreg.atom import (MOBILENETV2_FILE, RESNET50_FILE, SMALL_HEAD_DIM, ATOMnet, backbone_weights,
-                                   head_dims)
+from ltr.models.backbone.resnet import resnet50
+from ltr.models.bbreg.atom import SMALL_HEAD_DIM, ATOMnet, head_dims
 from ltr.models.bbreg.drnet_head import DirectReg
 
 

@@ -1,9 +1,23 @@
 """Tracking and distillation losses."""
+from ltr.models.loss.distillation import (
+                                          AdaptiveHard,
+                                          CFLoss,
+                                          DistillOutputs,
+                                          Fidelity,
+                                          GroundTruthLoss,
+                                          ProjectedFidelity,
+                                          TargetResponse,
+                                          TeacherSoft,
+                                          TrackingLoss,
+                                          TSsKDLoss,
+                                          WeightedLoss,
+                                          cfkd_loss,
+                                          compression_loss,
+                                          gt_loss,
+                                          projected_fidelity_for,
+                                          tskd_loss,
+)
 from ltr.models.loss.siamfc_loss import BalancedBCELoss, siamfc_labels
-from ltr.models.loss.distillation import (AdaptiveHard, CFLoss, DistillOutputs, Fidelity, GroundTruthLoss,
-                                          ProjectedFidelity, TargetResponse, TeacherSoft, TrackingLoss, TSsKDLoss,
-                                          WeightedLoss, cfkd_loss, compression_loss, gt_loss,
-                                          projected_fidelity_for, tskd_loss)
 
 __all__ = ["BalancedBCELoss", "siamfc_labels",
            "DistillOutputs", "TeacherSoft", "AdaptiveHard", "GroundTruthLoss", "TSsKDLoss", "TargetResponse",

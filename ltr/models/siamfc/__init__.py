@@ -1,6 +1,14 @@
 """SiamFC networks, FDSiamFC's Feature Distilling surgery and the fold transform."""
-from ltr.models.siamfc.fd import (FDConv, add_fd, apply_step, current_step, drop_combine, fd_siamfc_alexnet,
-                                  schedule_step, trainable_parameters)
+from ltr.models.siamfc.fd import (
+                                  FDConv,
+                                  add_fd,
+                                  apply_step,
+                                  current_step,
+                                  drop_combine,
+                                  fd_siamfc_alexnet,
+                                  schedule_step,
+                                  trainable_parameters,
+)
 from ltr.models.siamfc.fold import fold_fd_network
 from ltr.models.siamfc.siamfc import SiamFC, siamfc_alexnet
 

@@ -12,8 +12,12 @@ phase 2's last checkpoint::
     python ltr/run_training.py ablation sep
 """
 from ltr.admin.settings import Settings
-from ltr.train_settings.distillation import (build_student, build_teacher, declare_distillation_defaults,
-                                             distillation_trainer)
+from ltr.train_settings.distillation import (
+    build_student,
+    build_teacher,
+    declare_distillation_defaults,
+    distillation_trainer,
+)
 from ltr.trainers.phases import phase_settings
 
 # phase name -> (trainable part of the student, loss weights set to zero)

@@ -18,8 +18,9 @@ import torch
 from ltr.actors.bbreg import ATOMActor
 from ltr.admin.loading import network_file
 from ltr.admin.settings import Settings
+from ltr.models.backbone.base import RESNET18_FILE
 from ltr.models.backbone.resnet import load_pretrained
-from ltr.models.bbreg.atom import RESNET18_FILE, ATOMnet, atom_resnet18
+from ltr.models.bbreg.atom import ATOMnet, atom_resnet18
 from ltr.train_settings.bbreg import build_loaders, declare_data_defaults
 from ltr.trainers.ltr_trainer import LTRTrainer
 

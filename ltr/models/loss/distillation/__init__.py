@@ -6,8 +6,7 @@ published recipes.
 """
 from ltr.models.loss.distillation.fidelity import Fidelity, ProjectedFidelity, projected_fidelity_for
 from ltr.models.loss.distillation.iou import AdaptiveHard, GroundTruthLoss, TeacherSoft, TSsKDLoss
-from ltr.models.loss.distillation.maps import (channel_abs_sum, gaussian_map, patch_size, pool_target_patch,
-                                               xcorr_same)
+from ltr.models.loss.distillation.maps import channel_abs_sum, gaussian_map, patch_size, pool_target_patch, xcorr_same
 from ltr.models.loss.distillation.outputs import DistillOutputs
 from ltr.models.loss.distillation.response import CFLoss, TargetResponse, TrackingLoss
 from ltr.models.loss.distillation.total import WeightedLoss, cfkd_loss, compression_loss, gt_loss, tskd_loss
