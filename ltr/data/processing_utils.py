@@ -7,14 +7,16 @@ with ``centre = (x + w / 2, y + h / 2)``. This is the same window as SiamFC's
 ``round(c - (side - 1) / 2)`` on 0-based pixel indices (``c = x + (w - 1) / 2``). The window is
 resized to ``output_size`` x ``output_size`` (bilinear, pixel-area aligned like ``cv2.resize``);
 pixels outside the image are padded. Because the window is integer, a box maps into the crop
-exactly: ``(x - x0) * scale, (y - y0) * scale, w * scale, h * scale`` with
-``scale = output_size / side`` (:func:`transform_box_to_crop`).
+exactly: ``(x - x0) * sx, (y - y0) * sy, w * sx, h * sy`` with ``(sx, sy) = window.scale``
+(:func:`transform_box_to_crop`). Windows may also be rectangles resized anisotropically
+(:func:`rect_window`, Alpha-Refine's ``ceil(2w) x ceil(2h)`` crops).
 
 Crop sizes:
 - SiamFC: exemplar ``z_sz = sqrt((w + p)(h + p))`` with ``p = context * (w + h)`` (context 0.5),
   search ``x_sz = z_sz * instance_size / exemplar_size`` (:func:`context_size`).
 - ATOM: ``sqrt(w * h) * search_area_factor`` (area ``search_area_factor^2 * w * h``;
   :func:`search_area_size`), usually of a box jittered by :func:`jitter_box`.
+- OSTrack: ``ceil(sqrt(w * h) * factor)`` (:func:`search_area_size` with ``ceil=True``).
 """
 from __future__ import annotations
 
@@ -34,19 +36,31 @@ PAD_MODES = ("mean", "zero", "replicate")
 
 @dataclass(frozen=True)
 class CropWindow:
-    """A square image window ``[x0, x0 + side) x [y0, y0 + side)`` resized to ``output_size``.
+    """An image window ``[x0, x0 + width) x [y0, y0 + height)`` resized to ``output_width x output_height``.
 
     ``x0``, ``y0`` may be negative and the window may exceed the image (that part is padded).
     """
     x0: int
     y0: int
-    side: int
-    output_size: int
+    width: int
+    height: int
+    output_width: int
+    output_height: int
+
+    @classmethod
+    def square(cls, x0: int, y0: int, side: int, output_size: int) -> "CropWindow":
+        """The ``side`` x ``side`` window at (x0, y0) resized to ``output_size`` x ``output_size``."""
+        return cls(x0, y0, side, side, output_size, output_size)
 
     @property
-    def scale(self) -> float:
-        """Crop pixels per image pixel."""
-        return self.output_size / self.side
+    def scale(self) -> tuple:
+        """(sx, sy): crop pixels per image pixel along x and y."""
+        return self.output_width / self.width, self.output_height / self.height
+
+    @property
+    def output_shape(self) -> tuple:
+        """(width, height) of the crop."""
+        return self.output_width, self.output_height
 
 
 def _box_values(box: BoxLike) -> tuple:
@@ -61,17 +75,27 @@ def context_size(box: BoxLike, context: float = 0.5) -> float:
     return math.sqrt((w + pad) * (h + pad))
 
 
-def search_area_size(box: BoxLike, search_area_factor: float) -> float:
-    """ATOM's crop size ``sqrt(w * h) * search_area_factor``."""
+def search_area_size(box: BoxLike, search_area_factor: float, ceil: bool = False) -> float:
+    """ATOM's crop size ``sqrt(w * h) * search_area_factor`` (OSTrack: rounded up, ``ceil=True``)."""
     _, _, w, h = _box_values(box)
-    return math.sqrt(w * h) * search_area_factor
+    size = math.sqrt(w * h) * search_area_factor
+    return float(math.ceil(size)) if ceil else size
 
 
 def centered_window(box: BoxLike, size: float, output_size: int) -> CropWindow:
     """The integer window of side ``round(size)`` (at least 1) centred on the box (see module doc)."""
     x, y, w, h = _box_values(box)
     side = max(1, round(size))
-    return CropWindow(round(x + w / 2 - side / 2), round(y + h / 2 - side / 2), side, output_size)
+    return CropWindow.square(round(x + w / 2 - side / 2), round(y + h / 2 - side / 2), side, output_size)
+
+
+def rect_window(box: BoxLike, factor: float, output_size: Sequence[int]) -> CropWindow:
+    """Alpha-Refine's window: ``ceil(factor * w) x ceil(factor * h)`` centred on the box (integer corner
+    ``round(centre - size / 2)``), resized to ``output_size`` = (width, height), i.e. anisotropically."""
+    x, y, w, h = _box_values(box)
+    width, height = max(1, math.ceil(factor * w)), max(1, math.ceil(factor * h))
+    return CropWindow(round(x + w / 2 - width / 2), round(y + h / 2 - height / 2), width, height,
+                      int(output_size[0]), int(output_size[1]))
 
 
 def resample(image: np.ndarray, dst_to_src: np.ndarray, output_size: tuple, pad: PadMode = "replicate",
@@ -107,28 +131,27 @@ def resample(image: np.ndarray, dst_to_src: np.ndarray, output_size: tuple, pad:
 
 
 def crop_window(image: np.ndarray, window: CropWindow, pad: PadMode = "mean") -> np.ndarray:
-    """Cut ``window`` out of ``image`` and resize it to ``window.output_size`` (see :func:`resample`).
+    """Cut ``window`` out of ``image`` and resize it to the window's output size (see :func:`resample`).
 
     Args:
         image: (H, W, C) or (H, W) array (uint8 or float32).
-        window: the square to cut.
+        window: the rectangle to cut.
         pad: outside the image, 'mean' uses the image's mean colour (per channel, rounded for
             integer images), 'zero' black, 'replicate' the nearest border pixel.
     Returns:
-        (output_size, output_size, C) or (output_size, output_size) array of the image's dtype.
+        (output_height, output_width, C) or (output_height, output_width) array of the image's dtype.
     Raises:
         ValueError for an unknown ``pad``.
     """
-    inv = 1.0 / window.scale
+    sx, sy = window.scale
     # output pixel centre u + 0.5 maps to image coordinate x0 + (u + 0.5) / scale (pixel-area aligned)
-    matrix = np.array([[inv, 0.0, window.x0 + 0.5 * inv - 0.5],
-                       [0.0, inv, window.y0 + 0.5 * inv - 0.5]])
+    matrix = np.array([[1 / sx, 0.0, window.x0 + 0.5 / sx - 0.5],
+                       [0.0, 1 / sy, window.y0 + 0.5 / sy - 0.5]])
     height, width = image.shape[:2]
-    inside = (window.x0 >= 0 and window.y0 >= 0 and window.x0 + window.side <= width
-              and window.y0 + window.side <= height)
+    inside = (window.x0 >= 0 and window.y0 >= 0 and window.x0 + window.width <= width
+              and window.y0 + window.height <= height)
     # inside the image, bilinear taps beyond the image edge clamp to it (as cv2.resize does)
-    return resample(image, matrix, (window.output_size, window.output_size),
-                    pad="replicate" if inside and pad in PAD_MODES else pad)
+    return resample(image, matrix, window.output_shape, pad="replicate" if inside and pad in PAD_MODES else pad)
 
 
 def sample_target(image: np.ndarray, box: BoxLike, size: float, output_size: int,
@@ -153,7 +176,15 @@ def transform_box_to_crop(box: BoxLike, window: CropWindow) -> torch.Tensor:
     """(..., 4) ``[x, y, w, h]`` image boxes -> float32 boxes in the coordinates of ``window``'s crop."""
     box = torch.as_tensor(box, dtype=torch.float32)
     offset = box.new_tensor([window.x0, window.y0, 0.0, 0.0])
-    return (box - offset) * window.scale
+    sx, sy = window.scale
+    return (box - offset) * box.new_tensor([sx, sy, sx, sy])
+
+
+def transform_box_from_crop(box: BoxLike, window: CropWindow) -> torch.Tensor:
+    """Inverse of :func:`transform_box_to_crop`: (..., 4) crop boxes -> float32 image boxes."""
+    box = torch.as_tensor(box, dtype=torch.float32)
+    sx, sy = window.scale
+    return box / box.new_tensor([sx, sy, sx, sy]) + box.new_tensor([window.x0, window.y0, 0.0, 0.0])
 
 
 def jitter_box(box: BoxLike, center_jitter_factor: float, scale_jitter_factor: float,

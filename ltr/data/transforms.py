@@ -233,7 +233,7 @@ class CenterCrop(Transform):
         self.size, self.pad = size, pad
 
     def window(self, size: tuple) -> CropWindow:
-        return CropWindow((size[1] - self.size) // 2, (size[0] - self.size) // 2, self.size, self.size)
+        return CropWindow.square((size[1] - self.size) // 2, (size[0] - self.size) // 2, self.size, self.size)
 
     def transform_image(self, image: Image, params: None) -> np.ndarray:
         image = _require_array(image, self)
@@ -257,7 +257,7 @@ class RandomCrop(Transform):
             return rng.randint(min(0, margin), max(0, margin))
         x0 = offset(size[1])
         y0 = offset(size[0])
-        return CropWindow(x0, y0, self.size, self.size)
+        return CropWindow.square(x0, y0, self.size, self.size)
 
     def transform_image(self, image: Image, params: CropWindow) -> np.ndarray:
         return crop_window(_require_array(image, self), params, self.pad)

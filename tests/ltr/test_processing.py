@@ -13,8 +13,10 @@ from ltr.data.processing_utils import (
     context_size,
     crop_window,
     jitter_box,
+    rect_window,
     sample_target,
     search_area_size,
+    transform_box_from_crop,
     transform_box_to_crop,
 )
 from ltr.data.transforms import ToGrayscale
@@ -44,43 +46,43 @@ def test_search_area_size_is_the_factor_times_the_geometric_mean_side():
 
 def test_window_is_centred_on_the_box_with_rounded_side():
     window = centered_window([118.75, 118.75, 63.5, 63.5], 254.8, 255)
-    assert window == CropWindow(x0=23, y0=23, side=255, output_size=255)  # centre 150.5 - 127.5
+    assert window == CropWindow.square(x0=23, y0=23, side=255, output_size=255)  # centre 150.5 - 127.5
 
 
 def test_unscaled_crop_inside_the_image_is_the_image_slice():
     image = np.random.default_rng(0).integers(0, 256, (20, 20, 3), dtype=np.uint8)
     crop, window = sample_target(image, [5, 6, 4, 4], size=8, output_size=8)
-    assert (window.x0, window.y0, window.scale) == (3, 4, 1.0)
+    assert (window.x0, window.y0, window.scale) == (3, 4, (1.0, 1.0))
     assert np.array_equal(crop, image[4:12, 3:11])
 
 
 def test_mean_padding_uses_the_image_mean_colour():
     image = np.full((10, 10, 3), 100, dtype=np.uint8)
     image[:5] = (0, 50, 200)  # mean colour (50, 75, 150)
-    crop = crop_window(image, CropWindow(x0=-4, y0=-4, side=8, output_size=8), pad="mean")
+    crop = crop_window(image, CropWindow.square(x0=-4, y0=-4, side=8, output_size=8), pad="mean")
     assert crop[0, 0].tolist() == [50, 75, 150] and crop[7, 7].tolist() == [0, 50, 200]
 
 
 def test_upscaled_window_at_the_image_edge_has_no_padding_fringe():
     image = np.full((10, 10, 3), 200, dtype=np.uint8)
-    crop = crop_window(image, CropWindow(x0=0, y0=0, side=10, output_size=40), pad="zero")
+    crop = crop_window(image, CropWindow.square(x0=0, y0=0, side=10, output_size=40), pad="zero")
     assert (crop == 200).all()
 
 
 def test_zero_and_replicate_padding():
     image = np.full((4, 4, 3), 90, dtype=np.uint8)
-    window = CropWindow(x0=-2, y0=0, side=4, output_size=4)
+    window = CropWindow.square(x0=-2, y0=0, side=4, output_size=4)
     assert crop_window(image, window, pad="zero")[0, 0].tolist() == [0, 0, 0]
     assert crop_window(image, window, pad="replicate")[0, 0].tolist() == [90, 90, 90]
 
 
 def test_unknown_pad_mode_is_an_error_naming_it():
     with pytest.raises(ValueError, match="'edge'"):
-        crop_window(np.zeros((4, 4, 3), np.uint8), CropWindow(0, 0, 4, 4), pad="edge")
+        crop_window(np.zeros((4, 4, 3), np.uint8), CropWindow.square(0, 0, 4, 4), pad="edge")
 
 
 def test_box_to_crop_subtracts_the_corner_and_scales():
-    window = CropWindow(x0=10, y0=20, side=50, output_size=100)
+    window = CropWindow.square(x0=10, y0=20, side=50, output_size=100)
     box = transform_box_to_crop(torch.tensor([15.0, 30.0, 10.0, 5.0]), window)
     assert box.tolist() == [10.0, 20.0, 20.0, 10.0]
 
@@ -234,3 +236,25 @@ def test_filter_drops_relative_sizes_outside_1_to_50_percent():
 
 def test_filter_drops_aspect_ratios_outside_quarter_to_four():
     assert _filter([[0, 0, 100, 24], [0, 0, 100, 25], [0, 0, 24, 100], [0, 0, 25, 100]]) == [False, True, False, True]
+
+
+def test_rect_window_is_ceil_of_factor_times_each_side_centred_on_the_box():
+    window = rect_window([10.0, 20.0, 30.5, 10.0], 2.0, (256, 256))
+    assert (window.width, window.height) == (61, 20)
+    assert (window.x0, window.y0) == (round(25.25 - 30.5), 15)
+    assert window.scale == (256 / 61, 256 / 20)
+
+
+def test_boxes_map_into_a_rectangular_crop_and_back():
+    window = CropWindow(x0=-5, y0=10, width=40, height=20, output_width=80, output_height=80)
+    box = torch.tensor([5.0, 15.0, 10.0, 4.0])
+    in_crop = transform_box_to_crop(box, window)
+    assert in_crop.tolist() == [20.0, 20.0, 20.0, 16.0]
+    assert torch.allclose(transform_box_from_crop(in_crop, window), box)
+
+
+def test_rectangular_crop_has_the_output_shape_and_zero_padding():
+    image = np.full((10, 10, 3), 200, np.uint8)
+    crop = crop_window(image, CropWindow(x0=-10, y0=0, width=20, height=10, output_width=8, output_height=4), "zero")
+    assert crop.shape == (4, 8, 3)
+    assert (crop[:, :3] == 0).all() and (crop[:, 5:] == 200).all()
