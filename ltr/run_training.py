@@ -27,14 +27,10 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import ltr.train_settings  # noqa: E402
-from ltr.admin.distributed import (  # noqa: E402
-    default_device,
-    dist_info_from_env,
-    init_distributed,
-    shutdown_distributed,  # noqa: E402
-)
-from ltr.admin.environment import MissingPathError  # noqa: E402
-from ltr.admin.loading import CheckpointError  # noqa: E402
+from ltr.admin.arguments import positive_int  # noqa: E402
+from ltr.admin.distributed import default_device, dist_info_from_env, init_distributed, shutdown_distributed  # noqa
+from ltr.admin.environment import resolve_path  # noqa: E402
+from ltr.admin.errors import InputError, one_line  # noqa: E402
 from ltr.admin.settings import OverrideError, Settings  # noqa: E402
 
 SETTINGS_PACKAGE = "ltr.train_settings"
@@ -88,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set", dest="overrides", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                         help="override declared settings (dotted keys, Python literal values)")
     parser.add_argument("--workspace", default=None, help="checkpoint/tensorboard root (default: workspace_path)")
-    parser.add_argument("--epochs", type=int, default=None, help="shorthand for --set num_epochs=N")
+    parser.add_argument("--epochs", type=positive_int, default=None, help="shorthand for --set num_epochs=N")
     parser.add_argument("--seed", type=int, default=0, help="seed of all generators (plus the process rank)")
     parser.add_argument("--device", default=None,
                         help="torch device (default: cuda:<local rank> when available, else cpu)")
@@ -106,6 +102,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         run = load_run_function(args.module, args.name)
     except SettingsNotFoundError as err:
         parser.error(str(err))
+    workspace = resolve_path("workspace_path", args.workspace)
+    if workspace.exists() and not workspace.is_dir():
+        parser.error(f"workspace '{workspace}' is a file, not a folder: pass another --workspace")
     overrides = list(args.overrides)
     if args.epochs is not None:
         overrides.append(f"num_epochs={args.epochs}")
@@ -119,8 +118,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         run(settings)
     except OverrideError as err:
         parser.error(str(err))
-    except (MissingPathError, CheckpointError) as err:  # a missing dataset / network file: no traceback
-        parser.exit(2, f"{parser.prog}: error: {err}\n")
+    except InputError as err:  # a missing dataset / network file, a bad checkpoint ...: one line, no traceback
+        parser.exit(2, f"{parser.prog}: error: {one_line(err)}\n")
     finally:
         shutdown_distributed()
 

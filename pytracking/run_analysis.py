@@ -4,6 +4,11 @@ Prints a table of AUC, OP50, OP75, Precision and Norm Precision per tracker (PyT
 conventions, repeated runs ``PARAM_000..`` averaged), and optionally per-sequence and
 per-attribute tables, the GOT-10k toolkit measures, a JSON report, plots and playbacks.
 A tracker given without ``/PARAM`` uses ``default``.
+
+Only the benchmark's annotation files are read, never its images (raw results analyse on a
+machine without the image data; only ``--playback`` needs the images). Result files written by
+other toolkits are found by sequence name ignoring case and '-'/'_' (one line per results
+folder lists the files matched so).
 """
 import argparse
 import os
@@ -13,10 +18,12 @@ _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from ltr.admin.environment import MissingPathError  # noqa: E402
-from pytracking.analysis.extract import MissingResultsError, compute_results, resolve_tracker_runs  # noqa: E402
+from ltr.admin.errors import InputError, command_line  # noqa: E402
+from pytracking.analysis.extract import compute_results, resolve_tracker_runs  # noqa: E402
 from pytracking.analysis.got10k_metrics import compute_got10k_scores  # noqa: E402
-from pytracking.analysis.tables import got10k_table, per_attribute_table, per_sequence_table, summary_table, write_json  # noqa: E402
+from pytracking.analysis.tables import (got10k_table, per_attribute_table, per_sequence_table,  # noqa: E402
+                                        summary_table, write_json)
+from pytracking.evaluation.data import check_frames_exist  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS, load_sequences  # noqa: E402
 
 
@@ -57,10 +64,13 @@ def parse_tracker(spec: str) -> tuple:
 
 def run(args: argparse.Namespace) -> None:
     trackers = [run for spec in args.trackers for run in resolve_tracker_runs(*parse_tracker(spec), args.results_path)]
-    sequences = load_sequences(args.dataset, args.dataset_path, args.sequences)
+    sequences = load_sequences(args.dataset, args.dataset_path, args.sequences, check_images=False)
     skip_missing = not args.no_skip_missing
     result = compute_results(trackers, sequences, skip_missing=skip_missing,
                              exclude_invalid_frames=args.exclude_invalid_frames, valid_rule=args.valid_rule)
+    for folder, matches in result.loose_matches.items():
+        print(f"Matched ignoring case and '-'/'_' in {folder}: "
+              + ", ".join(f"{file} -> {name}" for name, file in matches.items()))
     if result.skipped:
         print(f"Skipped {len(result.skipped)} sequence(s) missing for some tracker: {', '.join(result.skipped)}")
     print(summary_table(result))
@@ -83,25 +93,21 @@ def run(args: argparse.Namespace) -> None:
 def write_playbacks(args: argparse.Namespace, trackers: list, sequences) -> None:
     from pytracking.analysis.playback import load_playback_results, render_playback
     if not args.plot_dir:
-        raise ValueError("--playback needs --plot-dir (the folder the contact sheets are written to)")
+        raise InputError("--playback needs --plot-dir (the folder the contact sheets are written to)")
     for name in args.playback:
         try:
             sequence = sequences[name]
         except KeyError:
-            raise ValueError(f"--playback: sequence '{name}' is not among the analysed sequences") from None
+            raise InputError(f"--playback: sequence '{name}' is not among the analysed sequences") from None
+        check_frames_exist(sequence.frames, name)
         path = os.path.join(args.plot_dir, f"{name}_playback.png")
         render_playback(sequence, load_playback_results(trackers, sequence), path)
         print(f"Playback written to {path}")
 
 
+@command_line("run_analysis.py")
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        run(args)
-    # DatasetError, ResultFileError and PredictionError (bad input files) are ValueErrors
-    except (MissingResultsError, MissingPathError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    run(build_parser().parse_args(argv))
     return 0
 
 

@@ -11,14 +11,17 @@ _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
+from ltr.admin.arguments import non_negative_int  # noqa: E402
+from ltr.admin.errors import command_line  # noqa: E402
 from pytracking.evaluation.running import run_and_report  # noqa: E402
 
 
+@command_line("run_experiment.py")
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Run the trackers and sequences an experiment function returns.")
     parser.add_argument("experiment_module", help="module under pytracking/experiments, e.g. baselines")
     parser.add_argument("experiment_name", help="function in that module, e.g. synthetic_kcf")
-    parser.add_argument("--threads", type=int, default=0, help="worker processes (0: run in this process)")
+    parser.add_argument("--threads", type=non_negative_int, default=0, help="worker processes (0: run in this process)")
     parser.add_argument("--debug", type=int, default=0, help="debug level")
     args = parser.parse_args(argv)
     module_name = f"pytracking.experiments.{args.experiment_module}"

@@ -11,6 +11,8 @@ _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
+from ltr.admin.arguments import non_negative_int  # noqa: E402
+from ltr.admin.errors import command_line  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS, load_sequences  # noqa: E402
 from pytracking.evaluation.running import run_and_report  # noqa: E402
 from pytracking.evaluation.tracker import Tracker  # noqa: E402
@@ -22,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("tracker_param", help="parameter file under pytracking/parameter/<tracker>, e.g. default")
     parser.add_argument("--dataset", default="otb", choices=sorted(DATASETS), help="benchmark (default: otb)")
     parser.add_argument("--sequence", nargs="+", default=None, help="sequence names or indices to run (default: all)")
-    parser.add_argument("--runid", type=int, default=None, help="run id: results go to PARAM_<runid:03d>")
-    parser.add_argument("--threads", type=int, default=0, help="worker processes (0: run in this process)")
+    parser.add_argument("--runid", type=non_negative_int, default=None, help="run id: results go to PARAM_<runid:03d>")
+    parser.add_argument("--threads", type=non_negative_int, default=0, help="worker processes (0: run in this process)")
     parser.add_argument("--debug", type=int, default=0,
                         help="debug level (>0 re-runs finished sequences and raises errors)")
     parser.add_argument("--dataset-path", default=None,
@@ -33,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@command_line("run_tracker.py")
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     sequences = load_sequences(args.dataset, args.dataset_path, args.sequence)

@@ -3,8 +3,10 @@ import numpy as np
 import pytest
 
 from pytracking.analysis.extract import (
+    AmbiguousResultsError,
     MissingResultsError,
     compute_results,
+    match_result_files,
     resolve_tracker_runs,
     sequence_scores,
     summary,
@@ -99,6 +101,47 @@ def test_sequences_weigh_equally_in_the_dataset_score(tmp_path):
     write(tmp_path, "trk", "default", ["b"], FAR)
     result = compute_results([Tracker("trk", "default", results_path=tmp_path)], sequences("a", "b"))
     assert summary(result)["trk/default"]["precision"] == pytest.approx(62.5)
+
+
+# ----------------------------------------------------------------------------- result files of other toolkits
+
+def test_result_file_is_matched_ignoring_case_and_dash_versus_underscore(tmp_path):
+    for stem in ("Jogging-1", "human4_2", "Faceocc1"):
+        (tmp_path / f"{stem}.txt").write_text("1,2,3,4\n")
+    files = match_result_files(tmp_path, ["Jogging_1", "Human4_2", "FaceOcc1"])
+    assert files.files == {"Jogging_1": tmp_path / "Jogging-1.txt", "Human4_2": tmp_path / "human4_2.txt",
+                           "FaceOcc1": tmp_path / "Faceocc1.txt"}
+    assert files.loose == {"Jogging_1": "Jogging-1.txt", "Human4_2": "human4_2.txt", "FaceOcc1": "Faceocc1.txt"}
+
+
+def test_exact_file_name_is_preferred_and_not_reported(tmp_path):
+    (tmp_path / "Jogging_1.txt").write_text("")
+    (tmp_path / "jogging-1.txt").write_text("")
+    files = match_result_files(tmp_path, ["Jogging_1"])
+    assert files.files == {"Jogging_1": tmp_path / "Jogging_1.txt"} and files.loose == {}
+
+
+def test_file_named_exactly_after_another_sequence_is_not_taken_loosely(tmp_path):
+    (tmp_path / "a_b.txt").write_text("")
+    assert match_result_files(tmp_path, ["a_b", "A-B"]).files == {"a_b": tmp_path / "a_b.txt"}
+
+
+def test_two_loose_candidates_are_an_error_naming_both(tmp_path):
+    (tmp_path / "jogging-1.txt").write_text("")
+    (tmp_path / "JOGGING_1.txt").write_text("")
+    with pytest.raises(AmbiguousResultsError, match=r"'Jogging_1' matches both '.*JOGGING_1\.txt' and "
+                                                     r"'.*jogging-1\.txt'"):
+        match_result_files(tmp_path, ["Jogging_1"])
+
+
+def test_loosely_matched_results_score_like_exact_ones_and_are_reported_per_run(tmp_path):
+    write(tmp_path, "exact", "default", ["Jogging_1"], GT)
+    write(tmp_path, "other", "default", ["jogging-1"], GT)
+    trackers = [Tracker("exact", "default", results_path=tmp_path), Tracker("other", "default", results_path=tmp_path)]
+    result = compute_results(trackers, sequences("Jogging_1"))
+    scores = summary(result)
+    assert scores["other/default"] == scores["exact/default"]
+    assert result.loose_matches == {str(tmp_path / "other" / "default"): {"Jogging_1": "jogging-1.txt"}}
 
 
 # ----------------------------------------------------------------------------- GOT-10k toolkit measures

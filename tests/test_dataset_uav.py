@@ -1,4 +1,6 @@
-"""UAV123 / UAV20L evaluation datasets: layout, split subsequences, NaN rows, attributes, strict reading."""
+"""UAV123 / UAV20L / UAV123@10fps evaluation datasets: layout, split subsequences, NaN rows, attributes, strict
+reading."""
+import math
 import re
 from pathlib import Path
 
@@ -8,14 +10,21 @@ import pytest
 
 from ltr.data.annotations import DatasetError
 from pytracking.evaluation.datasets import get_dataset_loader
-from pytracking.evaluation.uavdataset import UAV20LDataset, UAV123Dataset
+from pytracking.evaluation.uavdataset import (
+    UAV123_10FPS_SEQUENCES,
+    UAV123_SEQUENCES,
+    UAV10fpsDataset,
+    UAV20LDataset,
+    UAV123Dataset,
+)
+from tests.conftest import SHARED_DIR
 
 _TINY_JPG = cv2.imencode(".jpg", np.zeros((8, 8, 3), np.uint8))[1].tobytes()
 
 
-def _write_video(root: Path, video: str, first: int, last: int) -> Path:
-    """Images ``data_seq/UAV123/<video>/%06d.jpg`` for frames first..last."""
-    folder = root / "data_seq" / "UAV123" / video
+def _write_video(root: Path, video: str, first: int, last: int, videos: str = "UAV123") -> Path:
+    """Images ``data_seq/<videos>/<video>/%06d.jpg`` for frames first..last."""
+    folder = root / "data_seq" / videos / video
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(first, last + 1):
         (folder / f"{i:06d}.jpg").write_bytes(_TINY_JPG)
@@ -148,3 +157,53 @@ def test_uav20l_reads_its_annotation_and_the_full_uav123_video(tmp_path):
 def test_registry_names_map_to_the_two_benchmarks(tmp_path):
     assert isinstance(get_dataset_loader("uav", root=tmp_path), UAV123Dataset)
     assert isinstance(get_dataset_loader("uav20l", root=tmp_path), UAV20LDataset)
+
+
+# ----------------------------------------------------------------------------- UAV123@10fps
+
+UAV10FPS_SAMPLE = SHARED_DIR / "data" / "uav123_10fps_sample"
+
+
+def test_uav10fps_real_samples_load_with_their_10fps_lengths():
+    if not UAV10FPS_SAMPLE.is_dir():
+        pytest.skip(f"shared UAV123@10fps sample not available ({UAV10FPS_SAMPLE} missing)")
+    dataset = UAV10fpsDataset(root=UAV10FPS_SAMPLE)
+    building5, wakeboard7 = dataset.get_sequence_list(["uav10fps_building5", "uav10fps_wakeboard7"])
+    assert (len(building5), len(wakeboard7)) == (161, 67)
+    assert building5.frames[0] == str(UAV10FPS_SAMPLE / "data_seq" / "UAV123_10fps" / "building5" / "000001.jpg")
+    np.testing.assert_array_equal(building5.ground_truth_rect[0], [530, 525, 22, 62])
+    assert (building5.dataset, wakeboard7.object_class) == ("uav", "person")
+
+
+def test_uav10fps_split_subsequence_uses_the_10fps_frame_range(tmp_path):
+    # bird1_2 is frames 259-493 at 10 fps (775-1477 at 30 fps)
+    _write_video(tmp_path, "bird1", 259, 493, videos="UAV123_10fps")
+    _write_anno(tmp_path, "UAV123_10fps", "bird1_2", _rows(235))
+    seq = UAV10fpsDataset(root=tmp_path).get_sequence("uav10fps_bird1_2")
+    folder = tmp_path / "data_seq" / "UAV123_10fps" / "bird1"
+    assert seq.frames[0] == str(folder / "000259.jpg") and seq.frames[-1] == str(folder / "000493.jpg")
+
+
+def test_uav10fps_row_count_is_checked_against_the_10fps_range(tmp_path):
+    _write_video(tmp_path, "uav2", 1, 45, videos="UAV123_10fps")
+    anno = _write_anno(tmp_path, "UAV123_10fps", "uav2", _rows(133))
+    with pytest.raises(DatasetError, match=re.escape(f"{anno}: 133 ground-truth rows for 45 frames")):
+        UAV10fpsDataset(root=tmp_path).get_sequence("uav10fps_uav2")
+
+
+def test_uav10fps_ranges_are_the_uav123_ranges_on_every_third_frame():
+    # 10 fps frame k is 30 fps frame 3k-2: e.g. uav1_3 = 2473-3469 at 30 fps, 825-1157 at 10 fps
+    for entry30, entry10 in zip(UAV123_SEQUENCES, UAV123_10FPS_SEQUENCES, strict=True):
+        assert (entry10.name, entry10.video) == (entry30.name, entry30.video)
+        assert (entry10.first, entry10.last) == (math.ceil(entry30.first / 3), math.ceil(entry30.last / 3))
+
+
+def test_uav10fps_has_the_uav123_sequences_under_its_own_prefix(tmp_path):
+    names = UAV10fpsDataset(root=tmp_path).sequence_names()
+    uav123 = UAV123Dataset(root=tmp_path).sequence_names()
+    assert [n.replace("uav10fps_", "uav_", 1) for n in names] == uav123
+    assert not set(names) & set(uav123)
+
+
+def test_uav10fps_registry_name(tmp_path):
+    assert isinstance(get_dataset_loader("uav10fps", root=tmp_path), UAV10fpsDataset)

@@ -7,7 +7,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_MODULES = {
-    "ltr.admin.environment", "ltr.admin.file_io", "ltr.admin.loading", "ltr.admin.checkpoints",
+    "ltr.admin.environment", "ltr.admin.errors", "ltr.admin.arguments", "ltr.admin.file_io", "ltr.admin.loading",
+    "ltr.admin.checkpoints",
     "ltr.data.annotations", "ltr.data.image_loader", "ltr.data.bounding_box_utils", "ltr.data.synthetic",
     "ltr.data.processing_utils", "ltr.data.transforms",
 }

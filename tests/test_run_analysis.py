@@ -75,3 +75,29 @@ def test_unknown_tracker_is_a_clear_error(otb, capsys):
 def test_tracker_without_param_uses_default():
     assert parse_tracker("atom") == ("atom", "default")
     assert parse_tracker("atom/mobilenet") == ("atom", "mobilenet")
+
+
+def test_loosely_named_result_files_are_matched_and_reported_in_one_line(otb, tmp_path, capsys):
+    results = tmp_path / "results"
+    gt = np.loadtxt(results / "good" / "default" / "Football1.txt")
+    save_tracking_result(results / "pysot" / "default", "football1", gt)
+    assert main([*otb, "--trackers", "good", "pysot"]) == 0
+    out = capsys.readouterr().out
+    matched = [line for line in out.splitlines() if line.startswith("Matched")]
+    assert matched == [f"Matched ignoring case and '-'/'_' in {results / 'pysot' / 'default'}: "
+                       f"football1.txt -> Football1"]
+    rows = table_rows(out)
+    assert rows["pysot/default"] == rows["good/default"]
+
+
+def test_partial_benchmark_is_one_error_suggesting_sequence(otb, capsys):
+    whole = otb[:otb.index("--sequences")]
+    assert main([*whole, "--trackers", "good"]) == 2
+    err = capsys.readouterr().err
+    assert "otb: only 1 of its 100 sequences are complete" in err and "--sequence Football1 " in err
+
+
+def test_the_suggested_sequence_flag_is_accepted(otb, capsys):
+    whole = otb[:otb.index("--sequences")]
+    assert main([*whole, "--sequence", "Football1", "--trackers", "good"]) == 0
+    assert "good/default" in table_rows(capsys.readouterr().out)

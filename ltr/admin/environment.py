@@ -18,7 +18,9 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
+
+from ltr.admin.errors import InputError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_ENV_VAR = "PYTRACKING_CONFIG"
@@ -38,19 +40,41 @@ PATH_DEFAULTS: dict[str, str] = {
     "nfs_path": "data/nfs",
     "tpl_path": "data/tc128",
     "vot_path": "data/vot",
+    "dtb70_path": "data/dtb70",
+    "uav10fps_path": "data/uav123_10fps",
+    "uavdt_path": "data/uavdt",
     "synthetic_path": "data/synthetic",
     # training (ltr): GOT-10k, LaSOT and TrackingNet share the roots above
     "workspace_path": "workspace",
     "coco_path": "data/coco",
     "imagenetvid_path": "data/ILSVRC2015",
+    "imagenetdet_path": "data/ILSVRC2015",
+    "youtubevos_path": "data/youtubevos",
+    "saliency_path": "data/saliency",
     "synthetic_train_path": "data/synthetic_train",
 }
 
 PathLike = Union[str, os.PathLike]
 
 
-class MissingPathError(FileNotFoundError):
+class MissingPathError(InputError, FileNotFoundError):
     """A required dataset/network path does not exist; the message says how to set it."""
+
+
+def gather_missing(*steps: Callable[[], object]) -> list:
+    """Run every step and return their results; when some raise MissingPathError, raise one that lists
+    them all (a user missing three datasets and a teacher file learns it from one run, not four)."""
+    results, missing = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except MissingPathError as err:
+            missing.append(str(err))
+    if len(missing) == 1:
+        raise MissingPathError(missing[0])
+    if missing:
+        raise MissingPathError(f"{len(missing)} inputs are missing: " + " | ".join(missing))
+    return results
 
 
 def env_var_name(key: str) -> str:
@@ -123,8 +147,8 @@ def env_settings(**overrides: Optional[PathLike]) -> EnvSettings:
 
 
 TRAINING_PATH_KEYS: tuple[str, ...] = (
-    "got10k_path", "lasot_path", "trackingnet_path", "coco_path", "imagenetvid_path",
-    "synthetic_train_path", "workspace_path", "network_path",
+    "got10k_path", "lasot_path", "trackingnet_path", "coco_path", "imagenetvid_path", "imagenetdet_path",
+    "youtubevos_path", "saliency_path", "synthetic_train_path", "workspace_path", "network_path",
 )
 
 

@@ -29,6 +29,7 @@ import torch
 import torch.nn as nn
 
 from ltr.admin.environment import MissingPathError, PathLike, env_var_name, resolve_path
+from ltr.admin.errors import InputError
 from ltr.admin.file_io import atomic_write
 
 # packages whose pickled objects are replaced by PickledObject stand-ins (PyTracking's and ours)
@@ -40,7 +41,7 @@ _NUMPY_GLOBALS = ("numpy.ndarray", "numpy.dtype", "numpy.core.multiarray._recons
 _MAX_LISTED_KEYS = 10
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError, ValueError):
     """A checkpoint cannot be read or does not fit the network; the message names the file."""
 
 
@@ -238,6 +239,24 @@ def load_network(checkpoint: Union[PathLike, dict], constructor: Optional[Callab
         raise CheckpointError(f"checkpoint {source} records no network constructor; pass constructor=...")
     load_state_strict(net, state, source)
     return net
+
+
+def check_architecture(net: nn.Module, constructor: Callable[..., nn.Module], source: str, what: str) -> None:
+    """Raise CheckpointError unless ``net`` is the kind of network ``constructor`` builds: the same class
+    with the same classes of direct submodules (widths may differ: an ATOM teacher on ResNet-18-medium
+    passes for ``atom_resnet18``, a SiamFC or a DRNet does not). The expected network is built on the
+    meta device, so no memory is spent on it."""
+    with torch.device("meta"):
+        expected = constructor()
+
+    def kind(module: nn.Module) -> tuple:
+        return type(module).__name__, tuple(type(child).__name__ for child in module.children())
+
+    if kind(net) != kind(expected):
+        built = getattr(net, "constructor", None)
+        recorded = f" (recorded constructor {built.fun_module}.{built.fun_name})" if built is not None else ""
+        raise CheckpointError(f"{what} {source} holds {type(net).__name__}{recorded}, not the network "
+                              f"{constructor.__module__}.{constructor.__name__} builds ({type(expected).__name__})")
 
 
 def load_state_strict(net: nn.Module, state: dict, source: str = "(state dict)") -> None:

@@ -11,8 +11,10 @@ module's ``run(settings)``. That function
 
 Overrides use dotted keys into nested groups/dicts (``loss.w_cf=0.1``); values are parsed as
 Python literals (``ast.literal_eval``), falling back to the raw string (``backbone=resnet18``).
-A key that was not declared is an error naming it, so a typo never passes silently. The
-trainer refuses to start when ``apply_overrides()`` was never called.
+A key that was not declared is an error naming it, so a typo never passes silently, and a value
+must fit the declared default's type (:func:`coerce_override`: ``batch_size=abc`` is an error
+naming the key and the expected type; an int is accepted where a float was declared, any value
+where None was declared). The trainer refuses to start when ``apply_overrides()`` was never called.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import torch
 
 from ltr.admin.distributed import DistInfo
 from ltr.admin.environment import EnvSettings, PathLike, training_env
+from ltr.admin.errors import InputError
 
 RUNNER_KEYS: frozenset[str] = frozenset({
     "env", "module_name", "script_name", "project_path", "smoke", "resume", "seed", "device",
@@ -32,8 +35,12 @@ RUNNER_KEYS: frozenset[str] = frozenset({
 })
 
 
-class OverrideError(ValueError):
+class OverrideError(InputError, ValueError):
     """A ``key=value`` override is malformed or names a setting that was not declared."""
+
+
+class SettingError(InputError, ValueError):
+    """A setting holds a value the experiment cannot use (an unknown dataset name, epochs out of range, ...)."""
 
 
 class SettingsGroup(SimpleNamespace):
@@ -101,10 +108,10 @@ class Settings(SettingsGroup):
             key, sep, raw_value = item.partition("=")
             if not sep or not key:
                 raise OverrideError(f"override '{item}' must have the form key=value")
-            self._set_dotted(key.strip(), parse_value(raw_value))
+            self._set_dotted(key.strip(), raw_value)
         self._overrides_applied = True
 
-    def _set_dotted(self, dotted_key: str, value: Any) -> None:
+    def _set_dotted(self, dotted_key: str, raw_value: str) -> None:
         parts = dotted_key.split(".")
         if parts[0] in RUNNER_KEYS:
             raise OverrideError(f"setting '{parts[0]}' is set by the runner and cannot be overridden with --set "
@@ -119,6 +126,8 @@ class Settings(SettingsGroup):
             if depth == len(parts) - 1:
                 break
             container = container[part] if isinstance(container, dict) else getattr(container, part)
+        declared = container[parts[-1]] if isinstance(container, dict) else getattr(container, parts[-1])
+        value = coerce_override(dotted_key, raw_value, declared)
         if isinstance(container, dict):
             container[parts[-1]] = value
         else:
@@ -137,6 +146,45 @@ def parse_value(text: str) -> Any:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text
+
+
+def coerce_override(key: str, raw_value: str, declared: Any) -> Any:
+    """The value of ``--set key=raw_value`` for a setting declared as ``declared``.
+
+    The text is parsed by :func:`parse_value`; the result must have the declared value's type:
+    bool for bool, int for int, int or float (as float) for float, a list or tuple (as the declared
+    type) for those, a dict for a dict. A str (or Path) setting takes the parsed string, or the raw
+    text when it parsed as something else (``teacher=12``). A None default and other types accept
+    any value.
+
+    Raises:
+        OverrideError naming the key, the expected type and the value given.
+    """
+    value = parse_value(raw_value)
+    if declared is None:
+        return value
+    if isinstance(declared, (str, Path)):  # '2024.pth', "'quoted'" and 12 all give text
+        text = value if isinstance(value, str) else raw_value.strip()
+        return text if isinstance(declared, str) else Path(text)
+    expected = None
+    if isinstance(declared, bool):
+        ok, expected = isinstance(value, bool), "True or False"
+    elif isinstance(declared, int):
+        ok, expected = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    elif isinstance(declared, float):
+        ok, expected = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+        value = float(value) if ok else value
+    elif isinstance(declared, (list, tuple)):
+        ok, expected = isinstance(value, (list, tuple)), "a list such as [1, 2]"
+        value = type(declared)(value) if ok else value
+    elif isinstance(declared, dict):
+        ok, expected = isinstance(value, dict), "a dict such as {'key': 1}"
+    else:
+        return value
+    if not ok:
+        raise OverrideError(f"--set {key}={raw_value.strip()}: {key} expects {expected} (declared "
+                            f"{declared!r}), got {value!r}")
+    return value
 
 
 def _declared_keys(container: Any) -> set:

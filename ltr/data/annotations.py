@@ -15,11 +15,12 @@ from typing import Sequence as SequenceType
 import numpy as np
 
 from ltr.admin.environment import PathLike
+from ltr.admin.errors import InputError
 
 _SPLIT = re.compile(r"[,\t ;]+")
 
 
-class DatasetError(ValueError):
+class DatasetError(InputError, ValueError):
     """A benchmark file is missing or malformed; the message names the file (and line)."""
 
 

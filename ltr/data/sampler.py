@@ -9,7 +9,9 @@ seed and the epoch number.
 
 Usable sequences (PyTracking's rule): a video sequence needs more than
 ``2 * (num_template_frames + num_search_frames)`` usable frames (``min_visible_frames``
-overrides it) and at least ``min_sequence_length`` (20) frames; an image dataset
+overrides it) and at least ``min_sequence_length`` (20) frames (one value, or one per dataset:
+Alpha-Refine asks only 2 of its mask datasets, whose objects are often annotated in a few
+frames); an image dataset
 (``is_video_sequence()`` False) needs its single frame usable, and serves it as every template
 and search frame. A drawn sequence that is not usable is replaced by another draw.
 
@@ -31,7 +33,7 @@ import bisect
 import math
 import random
 import warnings
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 import torch
 from torch.utils.data import Dataset
@@ -67,7 +69,7 @@ class TrackingSampler(Dataset):
         frame_sample_mode: ``'causal'`` or ``'interval'``.
         min_visible_frames: usable frames a video sequence needs; default
             ``2 * (num_template_frames + num_search_frames) + 1``.
-        min_sequence_length: frames a video sequence needs (default 20).
+        min_sequence_length: frames a video sequence needs (default 20), or one such number per dataset.
         frame_filter: ``f(sequence_info, (H, W)) -> (N,) bool`` restricting the usable frames
             (e.g. :func:`ltr.data.processing.siamfc_frame_filter`). (H, W) is the size of the
             sequence's first frame, read once per sequence and process, then cached.
@@ -76,7 +78,8 @@ class TrackingSampler(Dataset):
     Items are ``processing(data)`` with ``data`` =
     ``{'template_images': [(H, W, 3) uint8 RGB] * num_template_frames, 'template_anno': [(4,)
     float32 xywh tensors], 'search_images': [...], 'search_anno': [...], 'dataset': dataset name,
-    'object_class': class name or None}``.
+    'object_class': class name or None}``, plus ``'template_masks'`` / ``'search_masks'`` ((H, W) uint8 0/1
+    arrays) when the dataset has target masks (:meth:`BaseVideoDataset.has_masks`).
 
     An :class:`UnreadableImageError` is warned about once per path (:class:`UnreadableImageWarning`),
     counted in ``num_unreadable`` (per process: each loader worker counts its own) and the item
@@ -86,7 +89,7 @@ class TrackingSampler(Dataset):
     def __init__(self, datasets: Sequence[BaseVideoDataset], p_datasets: Sequence[float], samples_per_epoch: int,
                  max_gap: int, num_search_frames: int = 1, num_template_frames: int = 1,
                  processing: Callable[[dict], dict] = identity, frame_sample_mode: str = "causal",
-                 min_visible_frames: Optional[int] = None, min_sequence_length: int = 20,
+                 min_visible_frames: Optional[int] = None, min_sequence_length: Union[int, Sequence[int]] = 20,
                  frame_filter: Optional[FrameFilter] = None, max_retries: int = 100):
         self.datasets = list(datasets)
         self.p_datasets = self._normalised_weights(p_datasets)
@@ -111,7 +114,12 @@ class TrackingSampler(Dataset):
         self.num_template_frames = num_template_frames
         self.processing = processing
         self.frame_sample_mode = frame_sample_mode
-        self.min_sequence_length = min_sequence_length
+        lengths = [min_sequence_length] * len(self.datasets) if isinstance(min_sequence_length, int) \
+            else list(min_sequence_length)
+        if len(lengths) != len(self.datasets):
+            raise ValueError(f"TrackingSampler: {len(lengths)} min_sequence_length values for {len(self.datasets)} "
+                             f"datasets")
+        self.min_sequence_length = lengths
         self.frame_filter = frame_filter
         self.max_retries = max_retries
         self.num_unreadable = 0
@@ -152,7 +160,8 @@ class TrackingSampler(Dataset):
         names = ", ".join(f"{d.name} (p={p:.3g})" for d, p in zip(self.datasets, self.p_datasets, strict=True))
         raise RuntimeError(f"TrackingSampler: no usable sample in {self.max_retries} draws ({unusable} sequences "
                            f"with fewer than {self.min_visible_frames} usable frames or "
-                           f"{self.min_sequence_length} frames, {unreadable} unreadable images) from {names}")
+                           f"{'/'.join(map(str, sorted(set(self.min_sequence_length))))} frames, {unreadable} "
+                           f"unreadable images) from {names}")
 
     def _report_unreadable(self, err: UnreadableImageError) -> None:
         self.num_unreadable += 1
@@ -167,7 +176,7 @@ class TrackingSampler(Dataset):
         usable = self._usable_frames(dataset_index, seq_id, info)
         if dataset.is_video_sequence():
             usable_ids = torch.nonzero(usable).flatten().tolist()
-            if len(usable_ids) < self.min_visible_frames or len(usable) < self.min_sequence_length:
+            if len(usable_ids) < self.min_visible_frames or len(usable) < self.min_sequence_length[dataset_index]:
                 return None
             sample_frames = self._sample_causal if self.frame_sample_mode == "causal" else self._sample_interval
             template_ids, search_ids = sample_frames(usable_ids)
@@ -177,9 +186,12 @@ class TrackingSampler(Dataset):
             template_ids, search_ids = [0] * self.num_template_frames, [0] * self.num_search_frames
         frames, anno, meta = dataset.get_frames(seq_id, template_ids + search_ids, info)
         split = len(template_ids)
-        return {"template_images": frames[:split], "template_anno": anno["bbox"][:split],
+        data = {"template_images": frames[:split], "template_anno": anno["bbox"][:split],
                 "search_images": frames[split:], "search_anno": anno["bbox"][split:],
                 "dataset": dataset.name, "object_class": meta.get("object_class_name")}
+        if "mask" in anno:
+            data["template_masks"], data["search_masks"] = anno["mask"][:split], anno["mask"][split:]
+        return data
 
     def _usable_frames(self, dataset_index: int, seq_id: int, info: dict) -> torch.Tensor:
         """(N,) bool: visible frames, restricted by ``frame_filter`` when set."""

@@ -20,6 +20,14 @@ the OTB layout atomically::
     <root>/<Seq>/groundtruth_rect.txt     one "x,y,w,h" row per frame
     <root>/<Seq>/attrs.txt                OTB attribute tags, comma separated (e.g. "SV,OCC")
     <root>/<Seq>/visible.txt              one 0/1 per frame (0 = less than 20 % of the target visible)
+    <root>/<Seq>/mask/0001.png ...        target masks: 255 where the target is visible, else 0
+
+Masks: a pixel belongs to the target where its visible alpha, the target's alpha times one minus
+the occluder's, is at least 0.5 (distractors are drawn below the target and hide nothing). They
+are computed from the layers already rendered and draw no random numbers, so frames and boxes
+are those of generations made before masks existed. Such an older folder gets its ``mask/``
+folders on request (``ensure_benchmark(..., masks=True)``): each is rendered again from the seed
+into a temporary folder and renamed into place.
 """
 from __future__ import annotations
 
@@ -42,6 +50,8 @@ GENERATOR_VERSION = 1
 IMAGE_SIZE = (320, 240)  # (width, height)
 JPEG_QUALITY = 95
 MIN_VISIBLE_FRACTION = 0.2  # a target with less of its area visible is flagged not visible
+MASK_THRESHOLD = 0.5  # a pixel is in the target mask where its visible target alpha reaches this
+MASK_DIR = "mask"
 FAST_MOTION_SPEED = 6.0  # px/frame from which a sequence is tagged FM
 TEMPLATE_SIZE = 64  # side of the square appearance templates before warping to the box
 SHAPES = ("ellipse", "diamond", "hexagon", "rounded_rect", "cross")
@@ -128,6 +138,7 @@ class SyntheticSequence:
         attributes: OTB attribute tags.
         occluder_boxes: (N, 4) float64 boxes of the occluding bar (may extend past the image),
             or None without occlusion.
+        masks: N (H, W) uint8 target masks, 1 where the target is visible (see the module doc).
     """
     name: str
     frames: list
@@ -136,6 +147,7 @@ class SyntheticSequence:
     visible: np.ndarray
     attributes: tuple
     occluder_boxes: Optional[np.ndarray] = None
+    masks: Optional[list] = None
 
 
 @dataclass
@@ -195,22 +207,24 @@ def make_sequence(rng: np.random.Generator, spec: SequenceSpec) -> SyntheticSequ
     occluder = _occluder(rng, spec, target, width) if spec.occlusion != "none" else None
     gains = _illumination(rng, n, width, spec.illumination)
 
-    frames, fractions = [], np.ones(n)
+    frames, masks, fractions = [], [], np.ones(n)
     for t in range(n):
         canvas = background.copy()
         for layer in distractors:
             _paste(canvas, layer, t)
         target_alpha = _paste(canvas, target, t)
+        occluder_alpha = None
         if occluder is not None:
             occluder_alpha = _paste(canvas, occluder, t)
             fractions[t] = 1.0 - _covered_fraction(target_alpha, occluder_alpha)
         if gains is not None:
             canvas *= gains[t]
         frames.append(np.clip(np.rint(canvas), 0, 255).astype(np.uint8))
+        masks.append(_visible_mask(target_alpha, occluder_alpha, canvas.shape[:2]))
     return SyntheticSequence(
         name=spec.name, frames=frames, boxes=target_boxes, visible_fraction=fractions,
         visible=fractions >= MIN_VISIBLE_FRACTION, attributes=spec.attributes,
-        occluder_boxes=None if occluder is None else occluder.boxes)
+        occluder_boxes=None if occluder is None else occluder.boxes, masks=masks)
 
 
 def _smooth_noise(rng: np.random.Generator, width: int, height: int, grid: tuple, channels: int) -> np.ndarray:
@@ -404,6 +418,19 @@ def _covered_fraction(target: Optional[tuple], occluder: Optional[tuple]) -> flo
     return float(overlap.sum() / ta.sum())
 
 
+def _visible_mask(target: Optional[tuple], occluder: Optional[tuple], shape: tuple) -> np.ndarray:
+    """(H, W) uint8 mask, 1 where the target's alpha times one minus the occluder's reaches
+    :data:`MASK_THRESHOLD` (``_paste`` outputs; ``shape`` = (H, W))."""
+    visible = np.zeros(shape, np.float32)
+    if target is not None:
+        alpha, y0, x0 = target
+        visible[y0:y0 + alpha.shape[0], x0:x0 + alpha.shape[1]] = alpha
+    if occluder is not None:
+        alpha, y0, x0 = occluder
+        visible[y0:y0 + alpha.shape[0], x0:x0 + alpha.shape[1]] *= 1.0 - alpha
+    return (visible >= MASK_THRESHOLD).astype(np.uint8)
+
+
 def write_benchmark(root: PathLike, seed: int = 0, num_sequences: int = len(DEFAULT_SPECS)) -> Path:
     """Generate the benchmark into a temporary sibling folder, then rename it onto ``root``.
 
@@ -448,10 +475,44 @@ def _write_sequence(folder: Path, seq: SyntheticSequence) -> None:
     (folder / "groundtruth_rect.txt").write_text("".join(",".join(f"{v:.2f}" for v in box) + "\n" for box in seq.boxes))
     (folder / "attrs.txt").write_text(",".join(seq.attributes) + "\n")
     (folder / "visible.txt").write_text("".join(f"{int(v)}\n" for v in seq.visible))
+    _write_masks(folder / MASK_DIR, seq.masks)
 
 
-def ensure_benchmark(root: PathLike, seed: int = 0, num_sequences: int = len(DEFAULT_SPECS)) -> list:
+def _write_masks(folder: Path, masks: list) -> None:
+    """Write the (H, W) 0/1 masks as ``folder/0001.png ...`` (0 / 255 gray PNGs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, mask in enumerate(masks, start=1):
+        path = folder / f"{index:04d}.png"
+        if not cv2.imwrite(str(path), mask * np.uint8(255)):
+            raise IOError(f"cannot write mask '{path}'")
+
+
+def _add_missing_masks(root: Path, seed: int, num_sequences: int) -> None:
+    """Give every sequence of ``root`` without a ``mask/`` folder one, rendered again from the seed into a
+    temporary folder and renamed into place (a folder another process renamed first is kept)."""
+    for index, spec in enumerate(default_specs(num_sequences)):
+        folder = root / spec.name
+        if not folder.is_dir() or (folder / MASK_DIR).is_dir():
+            continue
+        seq = make_sequence(sequence_rng(seed, index), spec)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{MASK_DIR}.", suffix=".tmp", dir=folder))
+        try:
+            _write_masks(tmp, seq.masks)
+            os.chmod(tmp, 0o777 & ~process_umask())
+            try:
+                os.rename(tmp, folder / MASK_DIR)
+            except OSError:
+                if not (folder / MASK_DIR).is_dir():
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def ensure_benchmark(root: PathLike, seed: int = 0, num_sequences: int = len(DEFAULT_SPECS),
+                     masks: bool = False) -> list:
     """Generate the benchmark into ``root`` unless it exists; return its sequence names.
+
+    With ``masks``, sequences of an older generation without ``mask/`` folders get them (module doc).
 
     Raises:
         ValueError naming ``root`` when it holds a generation with another seed, number of
@@ -477,4 +538,6 @@ def ensure_benchmark(root: PathLike, seed: int = 0, num_sequences: int = len(DEF
                          f"{found['seed']}, {len(found['sequences'] or [])} sequences; requested version "
                          f"{expected['version']}, seed {seed}, {num_sequences} sequences. Use another folder "
                          "or delete this one to regenerate it")
+    if masks:
+        _add_missing_masks(root, seed, num_sequences)
     return list(meta["sequences"])

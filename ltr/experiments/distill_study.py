@@ -59,14 +59,7 @@ from ltr.admin.checkpoints import list_checkpoints  # noqa: E402
 from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
 from ltr.admin.file_io import atomic_write_text  # noqa: E402
 from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import (  # noqa: E402
-    benchmarks,
-    evaluate,
-    file_tag,
-    profile,
-    report_table,
-    run_logged_training,  # noqa: E402
-)
+from ltr.experiments.common import benchmarks, evaluate, file_tag, profile, report_table, run_logged_training  # noqa
 from ltr.train_settings.distillation import ATOM_STUDENT  # noqa: E402
 
 DEFAULT_TEACHER = "ltr.models.bbreg.atom.atom_resnet18medium"

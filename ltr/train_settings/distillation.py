@@ -30,7 +30,8 @@ import torch
 from torch import nn
 
 from ltr.actors.distillation import DistillationActor, StudentPair, TSsKDActor
-from ltr.admin.loading import import_callable, load_network, network_file, torch_load
+from ltr.admin.environment import gather_missing
+from ltr.admin.loading import check_architecture, import_callable, load_network, network_file, torch_load
 from ltr.admin.settings import Settings
 from ltr.models.loss.distillation import (
     TSsKDLoss,
@@ -100,7 +101,7 @@ def build_teacher(settings: Settings) -> nn.Module:
 
     Raises:
         MissingPathError naming ``settings.teacher_path`` and the path tried; CheckpointError when the
-        file does not fit the network.
+        file does not fit the network or holds another kind of network than ``teacher_constructor``'s.
     """
     constructor = import_callable(settings.teacher_constructor)
     if settings.smoke:
@@ -111,6 +112,7 @@ def build_teacher(settings: Settings) -> nn.Module:
         data = torch_load(path)
         recorded = isinstance(data, dict) and data.get("constructor") is not None
         teacher = load_network(data, constructor=None if recorded else constructor)
+        check_architecture(teacher, constructor, f"'{path}'", "teacher network (settings.teacher_path)")
     return teacher.requires_grad_(False).eval()
 
 
@@ -128,21 +130,30 @@ def optimizer_and_scheduler(settings: Settings, parameters: list) -> tuple:
     return optimizer, torch.optim.lr_scheduler.StepLR(optimizer, step_size=settings.lr_step, gamma=settings.lr_gamma)
 
 
+def teacher_and_loaders(settings: Settings) -> tuple:
+    """``(teacher or None, training loaders)``; every missing input (datasets, teacher file) is reported in
+    one MissingPathError."""
+    teacherless = settings.loss["type"] in TEACHERLESS_LOSSES
+    teacher, loaders = gather_missing(lambda: None if teacherless else build_teacher(settings),
+                                      lambda: build_loaders(settings))
+    return teacher, loaders
+
+
 def distillation_trainer(settings: Settings, student: nn.Module, teacher: nn.Module | None,
-                         loss_spec: dict) -> LTRTrainer:
-    """Trainer of ``student`` (a :class:`StudentPair` for TSsKD) with the loss ``loss_spec``."""
+                         loss_spec: dict, loaders: list) -> LTRTrainer:
+    """Trainer of ``student`` (a :class:`StudentPair` for TSsKD) with the loss ``loss_spec`` on ``loaders``."""
     objective = build_loss(loss_spec, student.intelligent if isinstance(student, StudentPair) else student, teacher)
     actor_class = TSsKDActor if isinstance(student, StudentPair) else DistillationActor
     actor = actor_class(student, objective, teacher, target=settings.target)
     optimizer, scheduler = optimizer_and_scheduler(settings, [*student.parameters(), *objective.parameters()])
-    return LTRTrainer(actor, build_loaders(settings), optimizer, settings, scheduler)
+    return LTRTrainer(actor, loaders, optimizer, settings, scheduler)
 
 
 def train_distillation(settings: Settings) -> None:
     """Build student, teacher and loss from ``settings`` and train ``settings.num_epochs`` epochs."""
-    teacher = None if settings.loss["type"] in TEACHERLESS_LOSSES else build_teacher(settings)
+    teacher, loaders = teacher_and_loaders(settings)
     if settings.loss["type"] == "tsskd":
         student = StudentPair(build_student(settings), build_student(settings))
     else:
         student = build_student(settings)
-    distillation_trainer(settings, student, teacher, settings.loss).train(settings.num_epochs)
+    distillation_trainer(settings, student, teacher, settings.loss, loaders).train(settings.num_epochs)

@@ -28,6 +28,7 @@ from torch import nn
 
 from ltr.admin.checkpoints import list_checkpoints
 from ltr.admin.environment import PathLike
+from ltr.admin.errors import InputError
 from ltr.admin.file_io import atomic_write_text
 from ltr.admin.loading import load_state_strict, torch_load
 from ltr.models.siamfc.fd import NUM_STEPS, apply_step, schedule_step, trainable_parameters
@@ -82,7 +83,7 @@ class Candidate:
     all_scores: Optional[dict] = None
 
 
-class ScheduleStateError(ValueError):
+class ScheduleStateError(InputError, ValueError):
     """The schedule state file is unreadable or belongs to another run; the message names the file."""
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import torch
@@ -15,7 +16,7 @@ from ltr.actors.base_actor import BaseActor
 from ltr.admin.checkpoints import capture_rng_state, latest_checkpoint, restore_rng_state, save_checkpoint
 from ltr.admin.distributed import all_gather_objects, wrap_ddp
 from ltr.admin.environment import PathLike
-from ltr.admin.loading import torch_load
+from ltr.admin.loading import CheckpointError, load_state_strict, torch_load
 from ltr.admin.settings import Settings
 from ltr.admin.stats import AverageMeter, StatsAccumulator
 from ltr.admin.tensorboard import TensorboardWriter
@@ -192,9 +193,17 @@ class LTRTrainer:
     def load_checkpoint(self, path: PathLike) -> None:
         """Restore network, optimizer, scheduler, gradient scaler, statistics, epoch and RNG states."""
         state = torch_load(path)
-        self.actor.checkpoint_net().load_state_dict(state["net"])
+        missing = [key for key in ("net", "optimizer", "epoch", "rng", "stats") if key not in state]
+        if missing:
+            raise CheckpointError(f"--resume: '{path}' is not a training checkpoint (it has no {', '.join(missing)}); "
+                                  f"move it out of {Path(path).parent} or train without --resume")
+        load_state_strict(self.actor.checkpoint_net(), state["net"], f"'{path}'")
         self.actor.load_extra_state(state.get("actor", {}))
-        self.optimizer.load_state_dict(state["optimizer"])
+        try:
+            self.optimizer.load_state_dict(state["optimizer"])
+        except ValueError as err:
+            raise CheckpointError(f"--resume: the optimizer state in '{path}' does not fit this run's optimizer "
+                                  f"({err})") from None
         if self.lr_scheduler is not None and state["lr_scheduler"] is not None:
             self.lr_scheduler.load_state_dict(state["lr_scheduler"])
         if state["grad_scaler"]:  # empty when written without AMP

@@ -25,7 +25,7 @@ from ltr.admin.checkpoints import list_checkpoints
 from ltr.admin.distributed import all_gather_objects
 from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import import_callable
-from ltr.admin.settings import Settings
+from ltr.admin.settings import SettingError, Settings
 from ltr.trainers.fd_schedule import Candidate, Phase, ScheduleState, run_phases
 from ltr.trainers.ltr_trainer import LTRTrainer
 from ltr.trainers.phases import phase_settings
@@ -58,14 +58,14 @@ def check_candidate_epochs(settings: Settings, phases: list) -> None:
     """Every candidate epoch must exist in every phase; raises ValueError naming the settings."""
     epochs = list(settings.candidate_epochs)
     if not epochs:
-        raise ValueError("settings.candidate_epochs is empty: give at least one epoch")
+        raise SettingError("settings.candidate_epochs is empty: give at least one epoch")
     for phase in phases:
         num_epochs = phase_schedule(settings, phase)[0]
         outside = [e for e in epochs if not 1 <= e <= num_epochs]
         if outside:
             key = "finetune_epochs" if phase.regime == "finetune" else "num_epochs"
             shown = ", ".join(map(str, outside[:5])) + (", ..." if len(outside) > 5 else "")
-            raise ValueError(f"settings.candidate_epochs has {len(outside)} epochs ({shown}) outside phase "
+            raise SettingError(f"settings.candidate_epochs has {len(outside)} epochs ({shown}) outside phase "
                              f"{phase.name}'s 1..{num_epochs} (settings.{key}); e.g. --set "
                              f"candidate_epochs=[{num_epochs}]")
 
@@ -76,7 +76,7 @@ def build_scorer(validation: Mapping) -> CandidateScorer:
     try:
         scorer_class = import_callable(spec.pop("scorer"))
     except ValueError as err:
-        raise ValueError(f"settings.validation['scorer']: {err}") from None
+        raise SettingError(f"settings.validation['scorer']: {err}") from None
     try:
         return scorer_class(**spec)
     except MissingPathError as err:

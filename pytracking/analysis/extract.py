@@ -4,9 +4,15 @@ Repeated runs of a tracker (``Tracker`` objects with the same name and parameter
 results in ``<param>_000 .. <param>_004``) are merged under one display name: their
 per-sequence curves are averaged over runs, then over sequences (each sequence weighted
 equally). See :mod:`pytracking.analysis.metrics` for the per-frame conventions.
+
+The result file of sequence ``S`` is ``<results_dir>/S.txt``, else the one file whose name
+equals ``S`` ignoring case and ``-`` versus ``_`` (``Jogging-1.txt``, ``human4_2.txt``,
+``Faceocc1.txt`` as pysot-style toolkits write them); :attr:`AnalysisResult.loose_matches`
+lists the files matched that way. Each results folder is listed once per analysis.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +22,19 @@ from typing import Sequence as SequenceType
 import numpy as np
 
 from ltr.admin.environment import PathLike, resolve_path
+from ltr.admin.errors import InputError
 from pytracking.analysis import metrics
 from pytracking.evaluation.data import Sequence
 from pytracking.evaluation.results_io import load_result_boxes
 from pytracking.evaluation.tracker import Tracker, results_dir_name
 
 
-class MissingResultsError(FileNotFoundError):
+class MissingResultsError(InputError, FileNotFoundError):
     """Result files of a tracker are missing; the message names the tracker and file."""
+
+
+class AmbiguousResultsError(InputError, ValueError):
+    """Two result files match one sequence ignoring case and '-'/'_'; the message names both."""
 
 
 @dataclass
@@ -68,30 +79,99 @@ def resolve_tracker_runs(name: str, parameter_name: str, results_path: Optional[
     return [Tracker(name, parameter_name, run_id, display_name, results_path) for run_id in run_ids]
 
 
-def result_file(tracker: Tracker, sequence_name: str) -> Path:
-    """``<results_dir>/<sequence>.txt``."""
+def loose_key(name: str) -> str:
+    """A name compared ignoring case and '-' versus '_': ``Jogging-1`` -> ``jogging_1``."""
+    return name.lower().replace("-", "_")
+
+
+@dataclass
+class RunFiles:
+    """The result files of one run, matched to sequence names from one listing of its folder.
+
+    Attributes:
+        files: ``{sequence: result file}`` of the sequences that have one.
+        loose: ``{sequence: file name}`` of those matched only ignoring case and '-'/'_'.
+    """
+    files: dict
+    loose: dict
+
+
+def match_result_files(results_dir: PathLike, names: SequenceType[str]) -> RunFiles:
+    """Find the result file of each sequence in ``names``: ``<name>.txt``, else the one ``.txt`` file
+    whose name equals it ignoring case and '-'/'_' (a file named exactly after another of ``names``
+    belongs to that one).
+
+    Raises:
+        AmbiguousResultsError naming both files when two files match one sequence that way.
+    """
+    results_dir = Path(results_dir)
+    stems = {f[:-4] for f in os.listdir(results_dir) if f.endswith(".txt")} if results_dir.is_dir() else set()
+    requested = set(names)
+    candidates: dict = {}
+    for stem in sorted(stems - requested):
+        candidates.setdefault(loose_key(stem), []).append(f"{stem}.txt")
+    files, loose = {}, {}
+    for name in names:
+        if name in stems:
+            files[name] = results_dir / f"{name}.txt"
+            continue
+        found = candidates.get(loose_key(name), [])
+        if len(found) > 1:
+            raise AmbiguousResultsError(f"sequence '{name}' matches both '{results_dir / found[0]}' and "
+                                        f"'{results_dir / found[1]}' (case and '-'/'_' ignored); remove one")
+        if found:
+            files[name], loose[name] = results_dir / found[0], found[0]
+    return RunFiles(files, loose)
+
+
+def expected_file(tracker: Tracker, sequence_name: str) -> Path:
+    """``<results_dir>/<sequence>.txt``, the file the runner writes."""
     return Path(tracker.results_dir) / f"{sequence_name}.txt"
 
 
-def find_missing(groups: SequenceType[TrackerRuns], sequences: SequenceType[Sequence]) -> dict:
-    """``{sequence name: [missing result files]}`` over all trackers and runs (empty if none)."""
+def result_file(tracker: Tracker, sequence_name: str) -> Path:
+    """The result file of a sequence (see :func:`match_result_files`), else :func:`expected_file`."""
+    found = match_result_files(tracker.results_dir, [sequence_name]).files
+    return found.get(sequence_name, expected_file(tracker, sequence_name))
+
+
+def match_runs(groups: SequenceType[TrackerRuns], sequences: SequenceType[Sequence]) -> list:
+    """:class:`RunFiles` of every run of every group for ``sequences``: ``[[RunFiles of each run] of each group]``."""
+    names = [seq.name for seq in sequences]
+    return [[match_result_files(run.results_dir, names) for run in group.runs] for group in groups]
+
+
+def _run_files(groups: SequenceType[TrackerRuns], matched: list) -> Iterable:
+    """(run, its RunFiles) of every run of ``groups`` given their :func:`match_runs`."""
+    for group, group_files in zip(groups, matched):
+        yield from zip(group.runs, group_files)
+
+
+def find_missing(groups: SequenceType[TrackerRuns], sequences: SequenceType[Sequence],
+                 matched: Optional[list] = None) -> dict:
+    """``{sequence name: [missing result files]}`` over all trackers and runs (empty if none).
+
+    ``matched``: the :func:`match_runs` of ``groups`` and ``sequences`` when already known.
+    """
+    matched = match_runs(groups, sequences) if matched is None else matched
     missing: dict = {}
     for seq in sequences:
-        files = [result_file(run, seq.name) for group in groups for run in group.runs]
-        absent = [str(f) for f in files if not f.is_file()]
+        absent = [str(expected_file(run, seq.name)) for run, files in _run_files(groups, matched)
+                  if seq.name not in files.files]
         if absent:
             missing[seq.name] = absent
     return missing
 
 
 def select_sequences(groups: SequenceType[TrackerRuns], sequences: SequenceType[Sequence],
-                     skip_missing: bool) -> tuple:
+                     skip_missing: bool, matched: Optional[list] = None) -> tuple:
     """Sequences with results for every tracker and run, and ``{skipped name: missing files}``.
 
+    ``matched``: the :func:`match_runs` of ``groups`` and ``sequences`` when already known.
     Raises MissingResultsError naming the first missing file when ``skip_missing`` is False, or
     when no sequence is left.
     """
-    missing = find_missing(groups, sequences)
+    missing = find_missing(groups, sequences, matched)
     if missing and not skip_missing:
         name, files = next(iter(missing.items()))
         raise MissingResultsError(f"result file '{files[0]}' of sequence '{name}' is missing "
@@ -103,14 +183,23 @@ def select_sequences(groups: SequenceType[TrackerRuns], sequences: SequenceType[
     return kept, missing
 
 
-def run_labels(group: TrackerRuns, run: Tracker, names: SequenceType[str]) -> list:
-    """Error-message label of each sequence's result file of one run."""
-    return [f"tracker '{group.display_name}' sequence '{name}' ({result_file(run, name)})" for name in names]
+def run_labels(group: TrackerRuns, run: Tracker, names: SequenceType[str], files: Optional[RunFiles] = None) -> list:
+    """Error-message label of each sequence's result file of one run (``files``: its matched files when known)."""
+    files = match_result_files(run.results_dir, names) if files is None else files
+    return [f"tracker '{group.display_name}' sequence '{name}' "
+            f"({files.files.get(name, expected_file(run, name))})" for name in names]
 
 
-def load_run(run: Tracker, names: SequenceType[str]) -> list:
-    """Raw (N, 4) predictions of one run for the named sequences."""
-    return [load_result_boxes(result_file(run, name)) for name in names]
+def load_run(run: Tracker, names: SequenceType[str], files: Optional[RunFiles] = None) -> list:
+    """Raw (N, 4) predictions of one run for the named sequences (``files``: its matched files when known).
+
+    Raises MissingResultsError naming the expected file of a sequence without one.
+    """
+    files = match_result_files(run.results_dir, names) if files is None else files
+    absent = [name for name in names if name not in files.files]
+    if absent:
+        raise MissingResultsError(f"result file '{expected_file(run, absent[0])}' of sequence '{absent[0]}' is missing")
+    return [load_result_boxes(files.files[name]) for name in names]
 
 
 @dataclass
@@ -130,6 +219,8 @@ class AnalysisResult:
         skipped: ``{sequence: [missing result files]}``.
         num_runs: (T,) runs merged per tracker.
         exclude_invalid_frames: whether L counted only valid frames.
+        loose_matches: ``{results folder: {sequence: file name}}`` of the result files matched
+            only ignoring case and '-'/'_' (runs without such files are left out).
     """
     trackers: list
     sequences: list
@@ -143,6 +234,7 @@ class AnalysisResult:
     skipped: dict
     num_runs: list
     exclude_invalid_frames: bool = False
+    loose_matches: dict = field(default_factory=dict)
     overlap_thresholds: np.ndarray = field(default_factory=lambda: metrics.OVERLAP_THRESHOLDS.copy())
     center_thresholds: np.ndarray = field(default_factory=lambda: metrics.CENTER_THRESHOLDS.copy())
     norm_center_thresholds: np.ndarray = field(default_factory=lambda: metrics.NORM_CENTER_THRESHOLDS.copy())
@@ -173,7 +265,8 @@ def compute_results(trackers: SequenceType[Tracker], sequences: SequenceType[Seq
     if not trackers:
         raise ValueError("no trackers to analyse")
     groups = group_runs(trackers)
-    kept, skipped = select_sequences(groups, sequences, skip_missing)
+    matched = match_runs(groups, sequences)
+    kept, skipped = select_sequences(groups, sequences, skip_missing, matched)
     table = metrics.GroundTruthTable.from_sequences(kept, valid_rule)
     columns = np.flatnonzero([seq.name not in skipped for seq in sequences])   # positions of ``kept``
     shape = (len(groups), len(sequences))
@@ -182,8 +275,8 @@ def compute_results(trackers: SequenceType[Tracker], sequences: SequenceType[Seq
            "norm_precision": np.full(shape + (len(metrics.NORM_CENTER_THRESHOLDS),), np.nan),
            "average_overlap": np.full(shape, np.nan)}
     for g, group in enumerate(groups):
-        per_run = [run_curves(table, load_run(run, table.names), run_labels(group, run, table.names),
-                              exclude_invalid_frames) for run in group.runs]
+        per_run = [run_curves(table, load_run(run, table.names, files), run_labels(group, run, table.names, files),
+                              exclude_invalid_frames) for run, files in zip(group.runs, matched[g])]
         for key, values in out.items():
             values[g, columns] = np.mean([getattr(curves, key) for curves in per_run], axis=0)
     valid_sequence = np.zeros(len(sequences), dtype=bool)
@@ -192,7 +285,9 @@ def compute_results(trackers: SequenceType[Tracker], sequences: SequenceType[Seq
                           dataset=",".join(dict.fromkeys(seq.dataset for seq in sequences)),
                           attributes=[seq.attributes for seq in sequences], valid_sequence=valid_sequence,
                           skipped=skipped, num_runs=[len(g.runs) for g in groups],
-                          exclude_invalid_frames=exclude_invalid_frames, **out)
+                          exclude_invalid_frames=exclude_invalid_frames, **out,
+                          loose_matches={str(run.results_dir): files.loose
+                                         for run, files in _run_files(groups, matched) if files.loose})
 
 
 def summary(result: AnalysisResult, sequence_mask: Optional[np.ndarray] = None) -> dict:

@@ -23,6 +23,7 @@ from typing import Sequence as SequenceType
 
 import numpy as np
 
+from ltr.admin.errors import InputError
 from pytracking.evaluation.data import Sequence
 
 OVERLAP_THRESHOLDS = np.arange(21, dtype=np.float64) * 0.05
@@ -40,7 +41,7 @@ PRECISION_INDEX = 20
 NORM_PRECISION_INDEX = 20
 
 
-class PredictionError(ValueError):
+class PredictionError(InputError, ValueError):
     """A tracker's prediction cannot be scored; the message names the tracker, sequence and file."""
 
 

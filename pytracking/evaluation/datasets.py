@@ -5,6 +5,7 @@ import importlib
 from typing import Iterable, Optional
 
 from ltr.admin.environment import PathLike
+from ltr.data.annotations import DatasetError
 from pytracking.evaluation.data import BaseDataset, SequenceList
 
 # name -> (module under pytracking.evaluation, class, constructor keyword arguments)
@@ -17,6 +18,9 @@ DATASETS: dict = {
     "trackingnet": ("trackingnetdataset", "TrackingNetDataset", {}),
     "uav": ("uavdataset", "UAV123Dataset", {}),
     "uav20l": ("uavdataset", "UAV20LDataset", {}),
+    "uav10fps": ("uavdataset", "UAV10fpsDataset", {}),
+    "dtb70": ("dtb70dataset", "DTB70Dataset", {}),
+    "uavdt": ("uavdtdataset", "UAVDTDataset", {}),
     "nfs": ("nfsdataset", "NFSDataset", {}),
     "tpl": ("tpldataset", "TPLDataset", {}),
     "tpl_nootb": ("tpldataset", "TPLDataset", {"exclude_otb": True}),
@@ -32,7 +36,7 @@ def get_dataset_loader(name: str, root: Optional[PathLike] = None, **options) ->
     (e.g. ``seed=2, num_sequences=3`` for ``synthetic``).
     """
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset '{name}'; known: {', '.join(sorted(DATASETS))}")
+        raise DatasetError(f"unknown dataset '{name}'; known: {', '.join(sorted(DATASETS))}")
     module_name, class_name, kwargs = DATASETS[name]
     module = importlib.import_module(f"pytracking.evaluation.{module_name}")
     return getattr(module, class_name)(root=root, **{**kwargs, **options})
@@ -47,14 +51,16 @@ def get_dataset(*names: str, root: Optional[PathLike] = None,
     return result
 
 
-def load_sequences(name: str, root: Optional[PathLike] = None,
-                   selection: Optional[Iterable[str]] = None, **options) -> SequenceList:
+def load_sequences(name: str, root: Optional[PathLike] = None, selection: Optional[Iterable[str]] = None,
+                   check_images: bool = True, **options) -> SequenceList:
     """Sequences of benchmark ``name``; ``selection`` holds sequence names or indices (as strings).
 
-    Only the selected sequences are read, so a subset works on a partially downloaded benchmark.
-    ``options`` are passed to the dataset class (see :func:`get_dataset_loader`).
+    Only the selected sequences are read, so a subset works on a partially downloaded benchmark
+    (loading all of a partial one is one error listing the complete sequences). With
+    ``check_images=False`` only the annotation files are read (analysis); tracking checks that
+    every image exists. ``options`` are passed to the dataset class (see :func:`get_dataset_loader`).
     """
-    loader = get_dataset_loader(name, root, **options)
+    loader = get_dataset_loader(name, root, check_images=check_images, **options)
     if not selection:
         return loader.get_sequence_list()
     names = loader.sequence_names()
@@ -65,6 +71,6 @@ def load_sequences(name: str, root: Optional[PathLike] = None,
         elif item.isdigit() and int(item) < len(names):
             chosen.append(names[int(item)])
         else:
-            raise ValueError(f"sequence '{item}' is neither a name nor an index of dataset '{name}' "
+            raise DatasetError(f"sequence '{item}' is neither a name nor an index of dataset '{name}' "
                              f"({len(names)} sequences)")
     return loader.get_sequence_list(chosen)

@@ -9,7 +9,10 @@ Layout under the ``got10k_path`` root::
     <split>/<seq>/cover.label         # val only: visible fraction in eighths (0 = fully hidden)
 
 Test sequences get a (1, 4) ground truth (results are scored by the evaluation server);
-validation sequences get one row per frame and ``target_visible`` from the labels.
+validation sequences get one row per frame and ``target_visible`` from the labels. The frames
+are the sorted images; with ``check_images=False`` (analysis) the validation frames are the
+paths ``%08d.jpg`` of the ground-truth rows instead, while the test split, whose ground truth
+does not tell the sequence length, still needs its images.
 """
 from __future__ import annotations
 
@@ -20,8 +23,8 @@ from typing import Optional
 import numpy as np
 
 from ltr.admin.environment import PathLike
-from ltr.data.annotations import DatasetError, read_boxes, read_flag_rows, read_name_list, read_number_rows
-from pytracking.evaluation.data import BaseDataset, Sequence
+from ltr.data.annotations import read_boxes, read_flag_rows, read_name_list, read_number_rows
+from pytracking.evaluation.data import BaseDataset, MissingImagesError, Sequence, frame_paths
 
 SPLITS = ("test", "val")
 
@@ -31,10 +34,10 @@ class GOT10kDataset(BaseDataset):
     name = "got10k"
     path_key = "got10k_path"
 
-    def __init__(self, root: Optional[PathLike] = None, split: str = "test"):
+    def __init__(self, root: Optional[PathLike] = None, split: str = "test", check_images: bool = True):
         if split not in SPLITS:
             raise ValueError(f"GOT-10k split must be one of {SPLITS}, got '{split}'")
-        super().__init__(root)
+        super().__init__(root, check_images)
         self.split = split
         self.split_dir = self.root / split
         self._names = read_name_list(self.split_dir / "list.txt", "GOT-10k sequence list")
@@ -42,24 +45,31 @@ class GOT10kDataset(BaseDataset):
     def sequence_names(self) -> list:
         return list(self._names)
 
+    def annotation_file(self, name: str) -> Path:
+        return self.split_dir / name / "groundtruth.txt"
+
     def _build_sequence(self, name: str) -> Sequence:
         seq_dir = self.split_dir / name
-        frames = self._frames(seq_dir, name)
-        gt_file = seq_dir / "groundtruth.txt"
+        gt_file = self.annotation_file(name)
         if self.split == "test":
-            return Sequence(name, frames, self.name, read_number_rows(gt_file, 4, max_rows=1))
-        ground_truth = read_boxes(gt_file, len(frames))
+            return Sequence(name, self._frames(seq_dir, name), self.name, read_number_rows(gt_file, 4, max_rows=1))
+        if self.check_images:
+            frames = self._frames(seq_dir, name)
+            ground_truth = read_boxes(gt_file, len(frames))
+        else:
+            ground_truth = read_number_rows(gt_file, 4)
+            frames = frame_paths(seq_dir, "%08d.jpg", 1, len(ground_truth))
         return Sequence(name, frames, self.name, ground_truth,
                         target_visible=self._visibility(seq_dir, len(ground_truth)))
 
     @staticmethod
     def _frames(seq_dir: Path, name: str) -> list:
-        """Sorted paths of the sequence's ``.jpg`` images; raise when there are none."""
+        """Sorted paths of the sequence's ``.jpg`` images; raise MissingImagesError when there are none."""
         if not seq_dir.is_dir():
-            raise DatasetError(f"sequence '{name}': folder '{seq_dir}' does not exist")
+            raise MissingImagesError(f"sequence '{name}': folder '{seq_dir}' does not exist")
         frames = sorted(os.path.join(seq_dir, f) for f in os.listdir(seq_dir) if f.lower().endswith(".jpg"))
         if not frames:
-            raise DatasetError(f"sequence '{name}': no .jpg images in '{seq_dir}'")
+            raise MissingImagesError(f"sequence '{name}': no .jpg images in '{seq_dir}'")
         return frames
 
     @staticmethod

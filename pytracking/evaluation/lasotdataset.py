@@ -12,12 +12,13 @@ neither fully occluded nor out of view.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 from ltr.admin.environment import PathLike
 from ltr.data.annotations import read_flag_rows, read_number_rows
 from ltr.dataset.lasot import lasot_class, lasot_test_sequence_names
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, frame_paths
 
 
 class LaSOTDataset(BaseDataset):
@@ -25,19 +26,22 @@ class LaSOTDataset(BaseDataset):
     name = "lasot"
     path_key = "lasot_path"
 
-    def __init__(self, root: Optional[PathLike] = None):
-        super().__init__(root)
+    def __init__(self, root: Optional[PathLike] = None, check_images: bool = True):
+        super().__init__(root, check_images)
         self._names = lasot_test_sequence_names()
 
     def sequence_names(self) -> list:
         return list(self._names)
 
+    def annotation_file(self, name: str) -> Path:
+        return self.root / lasot_class(name) / name / "groundtruth.txt"
+
     def _build_sequence(self, name: str) -> Sequence:
         object_class = lasot_class(name)
         seq_dir = self.root / object_class / name
-        ground_truth = read_number_rows(seq_dir / "groundtruth.txt", num_cols=4)
+        ground_truth = read_number_rows(self.annotation_file(name), num_cols=4)
         frames = frame_paths(seq_dir / "img", "%08d.jpg", 1, len(ground_truth))
-        check_frames_exist(frames, name)
+        self.check_frames(frames, name)
         occluded = read_flag_rows(seq_dir / "full_occlusion.txt", len(ground_truth))
         out_of_view = read_flag_rows(seq_dir / "out_of_view.txt", len(ground_truth))
         return Sequence(name, frames, self.name, ground_truth,

@@ -15,8 +15,10 @@ analyse directly.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from ltr.data.annotations import read_boxes
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, frame_paths
 
 # (folder <s>, number of frames N, object class)
 NFS_SEQUENCES: tuple = (
@@ -133,10 +135,13 @@ class NFSDataset(BaseDataset):
     def sequence_names(self) -> list:
         return list(_BY_NAME)
 
+    def annotation_file(self, name: str) -> Path:
+        return self.root / "anno" / f"{name}.txt"
+
     def _build_sequence(self, name: str) -> Sequence:
         folder, num_frames, object_class = _BY_NAME[name]
         frames = frame_paths(self.root / "sequences" / folder, "%05d.jpg", 1, num_frames)
-        boxes = read_boxes(self.root / "anno" / f"{name}.txt", num_frames)
-        check_frames_exist(frames, name)
+        boxes = read_boxes(self.annotation_file(name), num_frames)
+        self.check_frames(frames, name)
         return Sequence(name=name, frames=frames, dataset=self.name, ground_truth_rect=boxes,
                         object_class=object_class)

@@ -25,7 +25,7 @@ from typing import NamedTuple, Optional
 
 from ltr.admin.environment import PathLike
 from ltr.data.annotations import read_boxes
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, frame_paths
 
 
 class OTBEntry(NamedTuple):
@@ -178,24 +178,29 @@ class OTBDataset(BaseDataset):
     Args:
         root: dataset root (default: the ``otb_path`` setting).
         subset: None (all 100 sequences) or a key of :data:`SUBSETS` (``'otb2013'``: 51 sequences).
+        check_images: see :class:`BaseDataset`.
     """
     name = "otb"
     path_key = "otb_path"
 
-    def __init__(self, root: Optional[PathLike] = None, subset: Optional[str] = None):
+    def __init__(self, root: Optional[PathLike] = None, subset: Optional[str] = None, check_images: bool = True):
         if subset is not None and subset not in SUBSETS:
             raise ValueError(f"unknown OTB subset '{subset}'; known: {sorted(SUBSETS)}")
         self.subset = subset
-        super().__init__(root)
+        super().__init__(root, check_images)
 
     def sequence_names(self) -> list:
         return list(_BY_NAME) if self.subset is None else list(SUBSETS[self.subset])
+
+    def annotation_file(self, name: str) -> Path:
+        entry = _BY_NAME[name]
+        return self.root / entry.sequence_folder / entry.anno
 
     def _build_sequence(self, name: str) -> Sequence:
         entry = _BY_NAME[name]
         folder = self.root / entry.sequence_folder
         frames = frame_paths(folder / "img", f"%0{entry.digits}d.{entry.ext}", entry.first, entry.last)
-        boxes = read_boxes(folder / entry.anno, len(frames), entry.skip_rows)
-        check_frames_exist(frames, name)
+        boxes = read_boxes(self.annotation_file(name), len(frames), entry.skip_rows)
+        self.check_frames(frames, name)
         return Sequence(name=name, frames=frames, dataset=self.name, ground_truth_rect=boxes,
                         object_class=entry.object_class, attributes=read_attributes(folder / "attrs.txt"))

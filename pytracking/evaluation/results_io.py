@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ltr.admin.environment import PathLike
+from ltr.admin.errors import InputError
 from ltr.admin.file_io import atomic_write_text
 
 _SEPARATORS_TO_SPACE = bytes.maketrans(b"\t,\r", b"   ")
 
 
-class ResultFileError(ValueError):
+class ResultFileError(InputError, ValueError):
     """A raw result file is malformed; the message names the file and line."""
 
 

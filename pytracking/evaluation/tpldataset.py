@@ -22,7 +22,7 @@ from typing import Optional
 
 from ltr.admin.environment import PathLike
 from ltr.data.annotations import read_boxes
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, frame_paths
 
 # (official name <S>, first frame, last frame)
 TPL_SEQUENCES: tuple = (
@@ -181,8 +181,8 @@ class TPLDataset(BaseDataset):
     name = "tpl"
     path_key = "tpl_path"
 
-    def __init__(self, root: Optional[PathLike] = None, exclude_otb: bool = False) -> None:
-        super().__init__(root)
+    def __init__(self, root: Optional[PathLike] = None, exclude_otb: bool = False, check_images: bool = True) -> None:
+        super().__init__(root, check_images)
         self.exclude_otb = exclude_otb
 
     def sequence_names(self) -> list:
@@ -195,10 +195,13 @@ class TPLDataset(BaseDataset):
         renamed = self.root / name
         return renamed if not folder.is_dir() and renamed.is_dir() else folder
 
+    def annotation_file(self, name: str) -> Path:
+        official = _BY_NAME[name][0]
+        return self._sequence_folder(name, official) / f"{official}_gt.txt"
+
     def _build_sequence(self, name: str) -> Sequence:
         official, first, last = _BY_NAME[name]
-        folder = self._sequence_folder(name, official)
-        frames = frame_paths(folder / "img", "%04d.jpg", first, last)
-        boxes = read_boxes(folder / f"{official}_gt.txt", len(frames))
-        check_frames_exist(frames, name)
+        frames = frame_paths(self._sequence_folder(name, official) / "img", "%04d.jpg", first, last)
+        boxes = read_boxes(self.annotation_file(name), len(frames))
+        self.check_frames(frames, name)
         return Sequence(name=name, frames=frames, dataset=self.name, ground_truth_rect=boxes)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import pkgutil
 import time
 from contextlib import contextmanager
 from typing import Iterable, Optional
@@ -10,9 +12,16 @@ import numpy as np
 import torch
 
 from ltr.admin.environment import PathLike, resolve_path
+from ltr.admin.errors import InputError
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.data import Sequence
+from pytracking.features.net_wrappers import load_tracker_network
+from pytracking.tracker.base.basetracker import NetworkTracker
 from pytracking.utils.params import TrackerParams
+
+
+class TrackerSpecError(InputError, ValueError):
+    """An unknown tracker or parameter file, or a results folder that cannot be written."""
 
 
 def results_dir_name(parameter_name: str, run_id: Optional[int] = None) -> str:
@@ -49,8 +58,9 @@ class Tracker:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as err:
             if err.name is not None and module_name.startswith(err.name):
-                raise ValueError(f"no parameter file for tracker '{self.name}' named '{self.parameter_name}' "
-                                 f"(expected pytracking/parameter/{self.name}/{self.parameter_name}.py)") from None
+                raise TrackerSpecError(f"no parameter file for tracker '{self.name}' named '{self.parameter_name}' "
+                                       f"(expected pytracking/parameter/{self.name}/{self.parameter_name}.py; "
+                                       f"available: {', '.join(parameter_names(self.name)) or 'none'})") from None
             raise
         return module.parameters()
 
@@ -60,17 +70,39 @@ class Tracker:
             module = importlib.import_module(f"pytracking.tracker.{self.name}")
         except ModuleNotFoundError as err:
             if err.name is not None and f"pytracking.tracker.{self.name}".startswith(err.name):
-                raise ValueError(f"unknown tracker '{self.name}' (no package pytracking/tracker/{self.name})") from None
+                raise TrackerSpecError(f"unknown tracker '{self.name}' (no package pytracking/tracker/{self.name}; "
+                                       f"available: {', '.join(tracker_names())})") from None
             raise
         return module.get_tracker_class()
 
-    def create_tracker(self, debug: Optional[int] = None):
+    def named_parameters(self, debug: Optional[int] = None) -> TrackerParams:
+        """The parameters with ``tracker_name`` / ``param_name`` (and ``debug`` when given) filled in."""
         params = self.get_parameters()
         if debug is not None:
             params.debug = debug
         params.tracker_name = self.name
         params.param_name = self.parameter_name
-        return self.tracker_class()(params)
+        return params
+
+    def create_tracker(self, debug: Optional[int] = None):
+        return self.tracker_class()(self.named_parameters(debug))
+
+    def check(self) -> None:
+        """Raise an InputError now for what would make every sequence fail: an unknown tracker or parameter
+        file, a parameter the tracker does not read, a network file that is missing or does not fit, a
+        results folder that cannot be written."""
+        tracker_class = self.tracker_class()
+        params = self.named_parameters()
+        tracker_class.check_parameters(params)
+        if issubclass(tracker_class, NetworkTracker):
+            load_tracker_network(params)
+        try:
+            self.results_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise TrackerSpecError(f"results folder '{self.results_dir}' cannot be created ({err.strerror}); "
+                                   f"pass another --results-path") from None
+        if not os.access(self.results_dir, os.W_OK):
+            raise TrackerSpecError(f"results folder '{self.results_dir}' is not writable; pass another --results-path")
 
     def run_sequence(self, seq: Sequence, debug: Optional[int] = None) -> dict:
         """Track one sequence from its first-frame box.
@@ -87,6 +119,7 @@ class Tracker:
     def _track(tracker, seq: Sequence) -> dict:
         init_info = seq.init_info()
         image = imread_rgb(seq.frames[0])
+        seq.check_init_box((image.shape[1], image.shape[0]))
         start = time.perf_counter()
         out = tracker.initialize(image, init_info) or {}
         times = [out.get("time", time.perf_counter() - start)]
@@ -123,6 +156,22 @@ def _check_box(out: dict, seq_name: str, frame: int) -> list:
     if box is None or len(box) != 4:
         raise ValueError(f"tracker output on '{seq_name}' frame {frame} has no 4-value 'target_bbox': {out!r}")
     return [float(v) for v in box]
+
+
+def tracker_names() -> list:
+    """Names of the tracker packages under ``pytracking/tracker`` (``base`` excluded)."""
+    import pytracking.tracker
+    return sorted(info.name for info in pkgutil.iter_modules(pytracking.tracker.__path__)
+                  if info.ispkg and info.name != "base")
+
+
+def parameter_names(tracker_name: str) -> list:
+    """Names of the parameter files of a tracker (``pytracking/parameter/<tracker_name>/*.py``)."""
+    try:
+        package = importlib.import_module(f"pytracking.parameter.{tracker_name}")
+    except ModuleNotFoundError:
+        return []
+    return sorted(info.name for info in pkgutil.iter_modules(package.__path__))
 
 
 def trackerlist(name: str, parameter_name: str, run_ids: Optional[Iterable[Optional[int]]] = None,

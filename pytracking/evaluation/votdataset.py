@@ -18,7 +18,7 @@ import numpy as np
 
 from ltr.admin.environment import PathLike
 from ltr.data.annotations import DatasetError, read_name_list, read_number_rows
-from pytracking.evaluation.data import BaseDataset, Sequence, check_frames_exist, frame_paths
+from pytracking.evaluation.data import BaseDataset, Sequence, frame_paths
 
 
 def polygon_to_box(polygons: np.ndarray) -> np.ndarray:
@@ -51,20 +51,23 @@ class VOTDataset(BaseDataset):
     name = "vot"
     path_key = "vot_path"
 
-    def __init__(self, root: Optional[PathLike] = None):
-        super().__init__(root)
+    def __init__(self, root: Optional[PathLike] = None, check_images: bool = True):
+        super().__init__(root, check_images)
         self._names = read_name_list(self.root / "list.txt", "VOT sequence list")
 
     def sequence_names(self) -> list:
         return list(self._names)
 
+    def annotation_file(self, name: str) -> Path:
+        return self.root / name / "groundtruth.txt"
+
     def _build_sequence(self, name: str) -> Sequence:
         seq_dir = self.root / name
-        gt_file = seq_dir / "groundtruth.txt"
+        gt_file = self.annotation_file(name)
         rows = read_number_rows(gt_file, num_cols=(4, 8))
         image_dir = seq_dir / "color" if (seq_dir / "color").is_dir() else seq_dir
         frames = frame_paths(image_dir, "%08d.jpg", 1, len(rows))
-        check_frames_exist(frames, name)
+        self.check_frames(frames, name)
         if rows.shape[1] == 4:
             return Sequence(name, frames, self.name, rows)
         return Sequence(name, frames, self.name, _polygon_boxes(rows, gt_file), ground_truth_polygon=rows)

@@ -184,3 +184,12 @@ def test_loader_batches_siamfc_pairs():
     batch = next(iter(LTRLoader("train", sampler, batch_size=2)))
     assert batch["template_images"].shape == (2, 3, 127, 127) and batch["search_images"].shape == (2, 3, 239, 239)
     assert batch["search_anno"].shape == (2, 4) and batch["dataset"] == ["a", "a"]
+
+
+
+def test_min_sequence_length_may_differ_per_dataset():
+    short = MemoryDataset("short", [[True] * 6])
+    sampler = TrackingSampler([short], [1], 5, max_gap=3, frame_sample_mode="interval", min_sequence_length=[2])
+    assert all(sample["dataset"] == "short" for sample in _draw(sampler, count=5))
+    with pytest.raises(RuntimeError, match="fewer than 5 usable frames or 20 frames"):
+        TrackingSampler([short], [1], 5, max_gap=3, frame_sample_mode="interval", max_retries=3)[0]

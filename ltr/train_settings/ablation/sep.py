@@ -12,12 +12,8 @@ phase 2's last checkpoint::
     python ltr/run_training.py ablation sep
 """
 from ltr.admin.settings import Settings
-from ltr.train_settings.distillation import (
-    build_student,
-    build_teacher,
-    declare_distillation_defaults,
-    distillation_trainer,
-)
+from ltr.train_settings.distillation import (build_student, declare_distillation_defaults, distillation_trainer,
+                                             teacher_and_loaders)
 from ltr.trainers.phases import phase_settings
 
 # phase name -> (trainable part of the student, loss weights set to zero)
@@ -31,10 +27,10 @@ def run(settings: Settings) -> None:
     settings.apply_overrides()
 
     student = build_student(settings)
-    teacher = build_teacher(settings)
+    teacher, loaders = teacher_and_loaders(settings)
     for phase, (trainable, zeroed) in PHASES.items():
         student.requires_grad_(False)
         getattr(student, trainable).requires_grad_(True)
         loss = {**settings.loss, **{weight: 0.0 for weight in zeroed}}
         with phase_settings(settings, phase):
-            distillation_trainer(settings, student, teacher, loss).train(settings.num_epochs)
+            distillation_trainer(settings, student, teacher, loss, loaders).train(settings.num_epochs)

@@ -25,14 +25,16 @@ validation every epoch.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from ltr.admin.environment import MissingPathError
-from ltr.admin.settings import Settings
+from ltr.admin.environment import MissingPathError, gather_missing
+from ltr.admin.settings import SettingError, Settings
 from ltr.data.atom_processing import SIGMA_FACTORS, ATOMProcessing, atom_frame_transform
 from ltr.data.loader import LTRLoader
 from ltr.data.sampler import TrackingSampler
 from ltr.data.transforms import ToGrayscale
+from ltr.dataset.base_video_dataset import BaseVideoDataset
 from ltr.dataset.coco_seq import MSCOCOSeq
 from ltr.dataset.got10k import Got10k
 from ltr.dataset.lasot import Lasot
@@ -78,28 +80,31 @@ def declare_data_defaults(settings: Settings) -> None:
         settings.processing["output_size"] = SMOKE_OUTPUT_SIZE
 
 
+def build_dataset(setting: str, spec: dict) -> BaseVideoDataset:
+    """The dataset of one ``settings.<setting>`` entry; a missing root names the setting to change."""
+    try:
+        return DATASETS[spec["dataset"]](spec["root"], **spec["options"])
+    except MissingPathError as err:
+        raise MissingPathError(f"{err} (settings.{setting}: give --set {setting}.root=DIR, or leave it out with "
+                               f"--set {setting}.weight=0)") from None
+
+
 def build_datasets(settings: Settings, key: str) -> tuple:
     """``([datasets], [weights])`` of ``settings.<key>`` (``'train_data'`` or ``'val_data'``), entries of
     weight 0 left out.
 
     Raises:
         ValueError for an unknown dataset name or no entry of positive weight; MissingPathError
-        (naming the setting to change) when a dataset's root is missing.
+        (naming the settings to change) listing every dataset whose root is missing.
     """
-    datasets, weights = [], []
-    for name, spec in getattr(settings, key).items():
-        if spec["weight"] <= 0:
-            continue
+    entries = [(name, spec) for name, spec in getattr(settings, key).items() if spec["weight"] > 0]
+    for name, spec in entries:
         if spec["dataset"] not in DATASETS:
-            raise ValueError(f"settings.{key}.{name}.dataset = {spec['dataset']!r}; known: {sorted(DATASETS)}")
-        try:
-            datasets.append(DATASETS[spec["dataset"]](spec["root"], **spec["options"]))
-        except MissingPathError as err:
-            raise MissingPathError(f"{err} (settings.{key}.{name}: give --set {key}.{name}.root=DIR, or leave it "
-                                   f"out with --set {key}.{name}.weight=0)") from None
-        weights.append(spec["weight"])
+            raise SettingError(f"settings.{key}.{name}.dataset = {spec['dataset']!r}; known: {sorted(DATASETS)}")
+    datasets = gather_missing(*(partial(build_dataset, f"{key}.{name}", spec) for name, spec in entries))
+    weights = [spec["weight"] for _, spec in entries]
     if not datasets:
-        raise ValueError(f"settings.{key} has no dataset of positive weight")
+        raise SettingError(f"settings.{key} has no dataset of positive weight")
     return datasets, weights
 
 
@@ -116,10 +121,10 @@ def atom_processing(settings: Settings, training: bool) -> ATOMProcessing:
 def build_loaders(settings: Settings) -> list:
     """``[train loader, val loader]`` of ATOM samples, batches stacked as (num_frames, B, ...)."""
     loaders = []
-    for name, key, samples, training, interval in (
-            ("train", "train_data", settings.samples_per_epoch, True, 1),
-            ("val", "val_data", settings.val_samples_per_epoch, False, settings.val_epoch_interval)):
-        datasets, weights = build_datasets(settings, key)
+    specs = (("train", "train_data", settings.samples_per_epoch, True, 1),
+             ("val", "val_data", settings.val_samples_per_epoch, False, settings.val_epoch_interval))
+    data = gather_missing(*(partial(build_datasets, settings, key) for _, key, *_ in specs))
+    for (name, key, samples, training, interval), (datasets, weights) in zip(specs, data):
         sampler = TrackingSampler(datasets, weights, samples, max_gap=settings.max_gap,
                                   processing=atom_processing(settings, training), frame_sample_mode="interval")
         loaders.append(LTRLoader(name, sampler, training=training, batch_size=settings.batch_size,

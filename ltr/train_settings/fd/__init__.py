@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ltr.admin.loading import load_network, network_file, save_network, torch_load
+from ltr.admin.loading import CheckpointError, load_network, network_file, save_network, torch_load
 from ltr.admin.settings import Settings
 from ltr.models.siamfc.fd import base_channels, current_step
 from ltr.models.siamfc.fold import fold_fd_network
@@ -53,7 +53,7 @@ def load_teacher(settings: Settings) -> tuple:
     recorded = isinstance(data, dict) and data.get("constructor") is not None
     net = load_network(data, constructor=None if recorded else siamfc_alexnet)
     if not isinstance(net, SiamFC) or current_step(net) != 0:
-        raise ValueError(f"teacher network '{path}' (settings.teacher) is not a plain SiamFC")
+        raise CheckpointError(f"teacher network '{path}' (settings.teacher) is not a plain SiamFC")
     return net, {"teacher": str(path), "teacher_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 

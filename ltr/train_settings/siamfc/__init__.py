@@ -33,7 +33,7 @@ from torch import nn
 
 from ltr.actors.siamfc import SiamFCActor
 from ltr.admin.environment import MissingPathError
-from ltr.admin.settings import Settings
+from ltr.admin.settings import SettingError, Settings
 from ltr.data.loader import LTRLoader
 from ltr.data.processing import SiamFCProcessing, siamfc_frame_filter
 from ltr.data.sampler import TrackingSampler
@@ -85,7 +85,7 @@ def train_dataset(settings: Settings) -> BaseVideoDataset:
     """The training dataset named by ``settings.train_data``."""
     spec = settings.train_data
     if spec["dataset"] not in TRAIN_DATASETS:
-        raise ValueError(f"settings.train_data['dataset'] = {spec['dataset']!r}; known: {sorted(TRAIN_DATASETS)}")
+        raise SettingError(f"settings.train_data['dataset'] = {spec['dataset']!r}; known: {sorted(TRAIN_DATASETS)}")
     try:
         return TRAIN_DATASETS[spec["dataset"]](spec["root"], **spec["options"])
     except MissingPathError as err:

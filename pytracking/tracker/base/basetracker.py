@@ -7,6 +7,7 @@ from typing import ClassVar, Optional
 import numpy as np
 import torch
 
+from ltr.admin.errors import InputError
 from pytracking.features.net_wrappers import NETWORK_PARAMETERS, load_tracker_network, parameter_file, select_device
 from pytracking.utils.params import TrackerParams
 
@@ -14,7 +15,7 @@ RUNNER_PARAMETERS = frozenset({"tracker_name", "param_name", "debug", "num_threa
 """Parameters every tracker accepts: set by the runner (names, debug level) or read by it (threads)."""
 
 
-class UnknownParameterError(ValueError):
+class UnknownParameterError(InputError, ValueError):
     """A parameter file sets a key its tracker does not read; the message names the key and the file."""
 
 
