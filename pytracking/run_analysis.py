@@ -58,7 +58,7 @@ def parse_tracker(spec: str) -> tuple:
     """``NAME/PARAM`` or ``NAME`` (PARAM = 'default') -> (name, param)."""
     name, _, param = spec.partition("/")
     if not name or "/" in param:
-        raise ValueError(f"tracker '{spec}' is not NAME or NAME/PARAM")
+        raise InputError(f"--trackers: '{spec}' is not NAME or NAME/PARAM")
     return name, param or "default"
 
 

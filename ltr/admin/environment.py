@@ -118,15 +118,26 @@ def resolve_path(key: str, override: Optional[PathLike] = None) -> Path:
 
 
 def require_dir(key: str, override: Optional[PathLike] = None, what: Optional[str] = None,
-                flag: str = "--dataset-path") -> Path:
-    """Resolve a path setting that must be an existing directory, else raise one clear error."""
+                flag: Optional[str] = None) -> Path:
+    """Resolve a path setting that must be an existing directory, else raise :func:`missing_dir_error`.
+
+    ``flag`` is the command-line flag that sets this path where there is one (``--dataset-path`` of the
+    evaluation scripts); without one the message names the environment variable and the user config.
+    """
     path = resolve_path(key, override)
     if not path.is_dir():
-        what = what or key.replace("_path", "")
-        raise MissingPathError(
-            f"{what} not found at '{path}'. Pass {flag} DIR, set the environment variable "
-            f"{env_var_name(key)}, or add \"{key}\" to {_config_file()}.")
+        raise missing_dir_error(key, path, what or key.replace("_path", ""), f"Pass {flag} DIR, set" if flag else "Set")
     return path
+
+
+def missing_dir_error(key: str, path: PathLike, what: str, how: str = "Set") -> MissingPathError:
+    """The error for a missing folder of setting ``key``: ``'<what> not found at <path>. <how> the environment
+    variable ..., or add "<key>" to <config>.'``; ``how`` lets a caller name its own way to set the path first
+    (``'Give --set validation.root=DIR, set'``). The error keeps ``key``, ``path`` and ``what`` as attributes."""
+    error = MissingPathError(f"{what} not found at '{path}'. {how} the environment variable {env_var_name(key)}, "
+                             f"or add \"{key}\" to {_config_file()}.")
+    error.key, error.path, error.what = key, Path(path), what
+    return error
 
 
 @dataclass(frozen=True)

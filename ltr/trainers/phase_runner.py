@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from ltr.admin.checkpoints import list_checkpoints
 from ltr.admin.distributed import all_gather_objects
-from ltr.admin.environment import MissingPathError
+from ltr.admin.environment import MissingPathError, missing_dir_error
 from ltr.admin.loading import import_callable
 from ltr.admin.settings import SettingError, Settings
 from ltr.trainers.fd_schedule import Candidate, Phase, ScheduleState, run_phases
@@ -80,8 +80,10 @@ def build_scorer(validation: Mapping) -> CandidateScorer:
     try:
         return scorer_class(**spec)
     except MissingPathError as err:
-        raise MissingPathError(f"{err} (Candidate selection: settings.validation, e.g. --set "
-                               f"validation.root=DIR.)") from None
+        if not hasattr(err, "key"):
+            raise
+        raise missing_dir_error(err.key, err.path, f"{err.what} for candidate selection (settings.validation)",
+                                "Give --set validation.root=DIR, set") from None
 
 
 class PhaseRunner:

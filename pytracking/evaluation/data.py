@@ -13,7 +13,7 @@ from typing import Sequence as SequenceType
 
 import numpy as np
 
-from ltr.admin.environment import PathLike
+from ltr.admin.environment import PathLike, require_dir
 from ltr.data.annotations import DatasetError
 
 
@@ -155,8 +155,7 @@ class BaseDataset:
     path_key: str = ""
 
     def __init__(self, root: Optional[PathLike] = None, check_images: bool = True):
-        from ltr.admin.environment import require_dir
-        self.root = require_dir(self.path_key, root, what=f"{self.name} dataset")
+        self.root = require_dir(self.path_key, root, what=f"{self.name} dataset", flag="--dataset-path")
         self.check_images = check_images
 
     def sequence_names(self) -> list:

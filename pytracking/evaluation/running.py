@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -112,9 +113,12 @@ def run_and_report(sequences: list, trackers: list, debug: int = 0, threads: int
     check_inputs(sequences, trackers)
     summary = run_dataset(sequences, trackers, debug=debug, threads=threads)
     print(summary.line())
-    for name, seq, _ in summary.failed:
+    bad_input = set(summary.bad_input)
+    for name, seq, message in summary.failed:
         print(f"  failed: {name} on {seq}")
-    if summary.bad_input:
+        if (name, seq) in bad_input:
+            print(f"error: {name} on {seq}: {message}", file=sys.stderr)
+    if bad_input:
         return EXIT_INPUT_ERROR
     return 1 if summary.failed else 0
 
