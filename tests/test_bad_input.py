@@ -24,7 +24,6 @@ from ltr.admin.checkpoints import save_checkpoint
 from ltr.admin.loading import save_network
 from ltr.models.siamfc import siamfc_alexnet
 from pytracking import run_analysis, run_experiment, run_tracker
-from pytracking.evaluation.results_io import save_tracking_result
 from pytracking.utils.params import TrackerParams
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,8 +109,9 @@ def results(boxes_text: str | None = None, names=(SEQ,), spec="kcf/default", ext
         root = write_benchmark(tmp / "otb")
         folder = tmp / "results" / "kcf" / "default"
         folder.mkdir(parents=True)
+        text = boxes_text or "\n".join(rows("20\t14\t8\t6")) + "\n"
         for name in names:
-            (folder / f"{name}.txt").write_bytes((boxes_text or "\n".join(rows("20\t14\t8\t6")) + "\n").encode("latin-1"))
+            (folder / f"{name}.txt").write_bytes(text.encode("latin-1"))
         return run_analysis.main, ["--dataset", "otb", "--dataset-path", str(root), "--sequences", SEQ,
                                    "--results-path", str(tmp / "results"), "--trackers", spec, *extra]
     return build
