@@ -39,6 +39,7 @@ benchmark: install
 	$(PYTHON) benchmarks/siamfc_speed.py
 	$(PYTHON) benchmarks/prroi_pool_speed.py
 	$(PYTHON) benchmarks/atom_speed.py
+	$(PYTHON) benchmarks/compresstracker_speed.py
 
 clean:
 	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) $(STUDY_RESULTS) $(STUDY_WORKSPACE) .pytest_cache

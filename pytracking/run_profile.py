@@ -2,13 +2,21 @@
 
 Reports, for any tracker whose object exposes its network as ``tracker.net``:
 
-- ``params``: learnable parameters of ``tracker.net`` (all of them, batch norm included), and
-  ``conv_params``: weights + biases of its ``nn.Conv2d`` layers (the count papers compare);
+- ``params``: learnable parameters of ``tracker.net`` (all of them, batch norm included),
+  ``conv_params``: weights + biases of its ``nn.Conv2d`` layers (the count papers compare), and
+  ``params_leaf_modules``: parameters of the modules without submodules, as thop counts them
+  (CompressTracker's figure; it leaves out parameters held directly by a container, e.g. a ViT's
+  position embeddings and cls token: 92.12 M instead of 92.52 M learnable for OSTrack-256);
 - ``macs_per_frame``: multiply-accumulates of one tracking step. The tracker is initialised
   on a frame, then one ``track()`` call runs under ``torch.utils.flop_counter.FlopCounterMode``;
   MACs = counted FLOPs / 2. The counter sees the matrix products and convolutions (for
-  SiamFC: every search scale through the backbone plus the cross-correlation), not
-  element-wise work (batch norm, ReLU, pooling), crops or post-processing;
+  SiamFC: every search scale through the backbone plus the cross-correlation; for ViT trackers
+  the linear layers and the attention products ``q k^T`` and ``attn v``), not element-wise work
+  (batch norm, layer norm, ReLU, GELU, softmax, pooling), crops or post-processing;
+- ``macs_conv_linear``: the MACs of the same step's convolution and linear *modules* only
+  (``output elements x in_channels / groups x kernel area``, ``output elements x in_features``),
+  as thop counts them: the figure papers such as CompressTracker report as "FLOPs". Functional
+  operations (SiamFC's cross-correlation, attention matrix products) are not in it;
 - with ``--dataset D --sequence S``: ``fps`` = tracked frames per second over the sequence's
   frames (crop + network + post-processing at batch 1; images are read beforehand, so image
   reading is excluded; the initialisation is excluded; a few frames are tracked first as
@@ -60,7 +68,12 @@ def format_report(report: dict) -> str:
              + f" on {report['frames_from']}, {report['torch_threads']} torch threads",
              f"  learnable parameters  {report['params']:,}",
              f"  conv parameters       {report['conv_params']:,}",
-             f"  MACs per frame        {report['macs_per_frame'] / 1e9:.5f} G  (one track() step, FLOPs/2)"]
+             f"  leaf-module params    {report['params_leaf_modules']:,}  (parameters of modules without "
+             "submodules, as thop counts)",
+             f"  MACs per frame        {report['macs_per_frame'] / 1e9:.5f} G  (one track() step, FLOPs/2: "
+             "convolutions and all matrix products, attention included)",
+             f"  MACs conv+linear      {report['macs_conv_linear'] / 1e9:.5f} G  (convolution and linear layers "
+             "only, as thop counts)"]
     for device, fps in report.get("fps", {}).items():
         lines.append(f"  FPS {device:<17} {fps:.1f}  ({report['frames'] - 1} tracked frames)")
     return "\n".join(lines)

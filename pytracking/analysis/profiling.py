@@ -2,9 +2,11 @@
 its docstring for what each figure counts) and the experiments' efficiency columns."""
 from __future__ import annotations
 
+import math
 import tempfile
 import time
 from pathlib import Path
+from types import TracebackType
 from typing import Optional
 
 import numpy as np
@@ -61,17 +63,94 @@ def build_tracker(name: str, param: str, device: str, net_path: Optional[Path] =
 
 
 def count_parameters(net: torch.nn.Module) -> dict:
-    """``{'params': learnable parameters, 'conv_params': weights + biases of the Conv2d layers}``."""
+    """Parameter counts of ``net``.
+
+    Returns:
+        ``params``: learnable parameters; ``conv_params``: weights + biases of the Conv2d layers;
+        ``params_leaf_modules``: parameters held by modules without submodules (as thop counts them:
+        parameters registered directly on a container, e.g. a ViT's position embeddings, are left out).
+    """
     conv = sum(p.numel() for m in net.modules() if isinstance(m, torch.nn.Conv2d) for p in m.parameters(recurse=False))
-    return {"params": sum(p.numel() for p in net.parameters() if p.requires_grad), "conv_params": conv}
+    leaf = sum(p.numel() for m in net.modules() if next(m.children(), None) is None for p in m.parameters())
+    return {"params": sum(p.numel() for p in net.parameters() if p.requires_grad), "conv_params": conv,
+            "params_leaf_modules": leaf}
+
+
+CONVOLUTIONS = (torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d,
+                torch.nn.ConvTranspose1d, torch.nn.ConvTranspose2d, torch.nn.ConvTranspose3d)
+
+
+class ConvLinearMacs:
+    """Context manager counting the multiply-accumulates of ``net``'s convolution and linear modules
+    (``nn.Conv1d/2d/3d``, ``nn.ConvTranspose*``, ``nn.Linear``) run inside it, as thop counts them.
+
+    Per call: a convolution does ``output.numel() * in_channels / groups * prod(kernel_size)`` MACs (a
+    transposed one ``input.numel() * out_channels / groups * prod(kernel_size)``), a linear layer
+    ``output.numel() * in_features``; biases, normalisation, activations and every functional op
+    (``F.conv2d`` cross-correlations, attention matrix products) are not counted. Works on any device,
+    ``meta`` included. Usage::
+
+        with ConvLinearMacs(net) as macs:
+            net(x)
+        macs.total  # MACs of the forward pass
+    """
+
+    def __init__(self, net: torch.nn.Module):
+        self.net = net
+        self.total = 0
+        self._handles: list = []
+
+    def __enter__(self) -> "ConvLinearMacs":
+        for module in self.net.modules():
+            if isinstance(module, (*CONVOLUTIONS, torch.nn.Linear)):
+                self._handles.append(module.register_forward_hook(self._count))
+        return self
+
+    def __exit__(self, exc_type: Optional[type], exc: Optional[BaseException],
+                 traceback: Optional[TracebackType]) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+
+    def _count(self, module: torch.nn.Module, inputs: tuple, output: torch.Tensor) -> None:
+        if isinstance(module, torch.nn.Linear):
+            self.total += output.numel() * module.in_features
+        elif module.transposed:
+            self.total += inputs[0].numel() * module.out_channels // module.groups * math.prod(module.kernel_size)
+        else:
+            self.total += output.numel() * module.in_channels // module.groups * math.prod(module.kernel_size)
+
+
+def _cpu_attention_flops(query_shape: torch.Size, key_shape: torch.Size, value_shape: torch.Size, *args,
+                         **kwargs) -> int:
+    """FLOPs of the two attention products ``q k^T`` and ``softmax(.) v`` for (B, heads, N, d) q / k / v."""
+    batch, heads, queries, depth = query_shape
+    keys, value_depth = key_shape[-2], value_shape[-1]
+    return 2 * batch * heads * queries * keys * (depth + value_depth)
+
+
+# FlopCounterMode knows the CUDA attention kernels but not the CPU one F.scaled_dot_product_attention runs
+ATTENTION_FLOP_FORMULAS = {torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: _cpu_attention_flops}
+
+
+def frame_macs(tracker: BaseTracker, init_image: np.ndarray, box: list, image: np.ndarray) -> dict:
+    """MACs of one ``track(image)`` after ``initialize`` on ``init_image`` with ``box``.
+
+    Returns:
+        ``macs_per_frame``: FLOPs / 2 counted by FlopCounterMode (convolutions and every matrix product,
+        attention included); ``macs_conv_linear``: the :class:`ConvLinearMacs` of ``tracker.net``
+        (convolution and linear layers only, the figure papers report with thop).
+    """
+    tracker.initialize(init_image, {"init_bbox": list(box)})
+    with ConvLinearMacs(tracker.net) as conv_linear, \
+            FlopCounterMode(display=False, custom_mapping=ATTENTION_FLOP_FORMULAS) as counter:
+        tracker.track(image, {})
+    return {"macs_per_frame": counter.get_total_flops() // 2, "macs_conv_linear": conv_linear.total}
 
 
 def macs_per_frame(tracker: BaseTracker, init_image: np.ndarray, box: list, image: np.ndarray) -> int:
-    """MACs (FLOPs / 2) counted by FlopCounterMode during one ``track(image)`` after ``initialize``."""
-    tracker.initialize(init_image, {"init_bbox": list(box)})
-    with FlopCounterMode(display=False) as counter:
-        tracker.track(image, {})
-    return counter.get_total_flops() // 2
+    """The full MACs of one tracking step (``macs_per_frame`` of :func:`frame_macs`)."""
+    return frame_macs(tracker, init_image, box, image)["macs_per_frame"]
 
 
 def measure_fps(tracker, images: list, box: list, warmup: int = WARMUP_FRAMES) -> float:
@@ -112,7 +191,7 @@ def profile(name: str, param: str, images: list, box: list, random_weights: bool
         tracker = build_tracker(name, param, "cpu", net_path)
         report = {"tracker": name, "param": param, "random_weights": random_weights,
                   **count_parameters(tracker.net),
-                  "macs_per_frame": macs_per_frame(tracker, images[0], box, images[min(1, len(images) - 1)]),
+                  **frame_macs(tracker, images[0], box, images[min(1, len(images) - 1)]),
                   "torch_threads": torch.get_num_threads()}
         if measure_speed:
             report["fps"] = {"cpu": measure_fps(tracker, images, box)}
