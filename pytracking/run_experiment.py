@@ -23,6 +23,8 @@ def main(argv=None) -> int:
     parser.add_argument("experiment_name", help="function in that module, e.g. synthetic_kcf")
     parser.add_argument("--threads", type=non_negative_int, default=0, help="worker processes (0: run in this process)")
     parser.add_argument("--debug", type=int, default=0, help="debug level")
+    parser.add_argument("--refine", default=None, metavar="REFINER",
+                        help="plug a box refiner into every tracker (pytracking/parameter/refine/REFINER.py)")
     args = parser.parse_args(argv)
     module_name = f"pytracking.experiments.{args.experiment_module}"
     try:
@@ -34,6 +36,8 @@ def main(argv=None) -> int:
     if not hasattr(module, args.experiment_name):
         parser.error(f"{module_name} has no experiment '{args.experiment_name}'")
     trackers, sequences = getattr(module, args.experiment_name)()
+    if args.refine:
+        trackers = [tracker.with_refiner(args.refine) for tracker in trackers]
     return run_and_report(sequences, trackers, debug=args.debug, threads=args.threads)
 
 

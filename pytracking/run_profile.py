@@ -22,6 +22,10 @@ Reports, for any tracker whose object exposes its network as ``tracker.net``:
   reading is excluded; the initialisation is excluded; a few frames are tracked first as
   warm-up) on the CPU and, when CUDA is available, on the GPU.
 
+With ``--refine NAME`` the refiner (``pytracking/parameter/refine/NAME.py``) is reported separately (its
+parameters, MACs of one refinement and mean CPU latency per frame in ms) and the FPS are those of the
+refined tracker.
+
 Without a sequence, the MACs are measured on a generated 480x360 frame and no FPS is reported.
 ``--random-weights`` builds the network from the parameter file's ``net_constructor`` /
 ``net_kwargs`` instead of loading ``net_path``. ``--json FILE`` also writes the report (atomically).
@@ -39,11 +43,21 @@ if _REPO_ROOT not in sys.path:
 
 import torch  # noqa: E402
 
+from ltr.admin.arguments import positive_int  # noqa: E402
 from ltr.admin.environment import MissingPathError  # noqa: E402
+from ltr.admin.errors import command_line  # noqa: E402
 from ltr.admin.file_io import atomic_write_text  # noqa: E402
 from ltr.admin.loading import CheckpointError  # noqa: E402
 from pytracking.analysis.profiling import GENERATED_FRAME_SIZE, generated_frame, load_frames, profile  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS  # noqa: E402
+
+
+def at_least_two(text: str) -> int:
+    """A frame count of at least 2 (an initial and a tracked frame)."""
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2 (an initial and a tracked frame), got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,11 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dataset", default=None, choices=sorted(DATASETS), help="benchmark of --sequence")
     parser.add_argument("--dataset-path", default=None, help="benchmark root (else PYTRACKING_<DATASET>_PATH, ...)")
     parser.add_argument("--sequence", default=None, help="sequence name or index whose frames are timed")
-    parser.add_argument("--frames", type=int, default=None, help="use only the first N frames of the sequence")
+    parser.add_argument("--frames", type=at_least_two, default=None, help="use only the first N frames of the sequence")
+    parser.add_argument("--refine", default=None, metavar="REFINER",
+                        help="also profile a box refiner (pytracking/parameter/refine/REFINER.py) and time the "
+                             "refined tracker")
     parser.add_argument("--random-weights", action="store_true",
                         help="build the network from net_constructor/net_kwargs instead of loading net_path")
     parser.add_argument("--no-cuda", action="store_true", help="do not time on the GPU even when available")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's default)")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="torch CPU threads (default: the tracker's num_threads parameter, else torch's default)")
     parser.add_argument("--json", default=None, help="also write the report to this JSON file")
     return parser
 
@@ -74,17 +92,26 @@ def format_report(report: dict) -> str:
              "convolutions and all matrix products, attention included)",
              f"  MACs conv+linear      {report['macs_conv_linear'] / 1e9:.5f} G  (convolution and linear layers "
              "only, as thop counts)"]
+    refiner = report.get("refiner")
+    if refiner:
+        lines += [f"  refiner {refiner['name']}:",
+                  f"    learnable parameters  {refiner['params']:,}",
+                  f"    MACs per frame        {refiner['macs_per_frame'] / 1e9:.5f} G  (one refinement)",
+                  f"    MACs conv+linear      {refiner['macs_conv_linear'] / 1e9:.5f} G"]
+        if "latency_ms" in refiner:
+            lines.append(f"    CPU latency           {refiner['latency_ms']:.1f} ms per frame")
     for device, fps in report.get("fps", {}).items():
-        lines.append(f"  FPS {device:<17} {fps:.1f}  ({report['frames'] - 1} tracked frames)")
+        refined = f" with {refiner['name']}" if refiner else ""
+        lines.append(f"  FPS {device:<17} {fps:.1f}  ({report['frames'] - 1} tracked frames{refined})")
     return "\n".join(lines)
 
 
+@command_line("run_profile.py")
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if (args.dataset is None) != (args.sequence is None):
-        raise SystemExit("run_profile: --dataset and --sequence go together")
-    if args.frames is not None and args.frames < 2:
-        raise SystemExit(f"run_profile: --frames must be at least 2, got {args.frames}")
+        parser.error("--dataset and --sequence go together")
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     if args.sequence is not None:
@@ -95,11 +122,9 @@ def main(argv=None) -> int:
         images, frames_from = [image], f"a generated {GENERATED_FRAME_SIZE[0]}x{GENERATED_FRAME_SIZE[1]} frame"
     try:
         report = profile(args.tracker_name, args.tracker_param, images, box, args.random_weights,
-                         measure_speed=args.sequence is not None, cuda=not args.no_cuda)
+                         measure_speed=args.sequence is not None, cuda=not args.no_cuda, refine=args.refine)
     except (MissingPathError, CheckpointError) as err:
-        print(f"run_profile: {err}\n(--random-weights profiles the architecture without a network file)",
-              file=sys.stderr)
-        return 2
+        raise type(err)(f"{err} (--random-weights profiles the architecture without a network file)") from None
     report.update(frames_from=frames_from, frames=len(images))
     print(format_report(report))
     if args.json:

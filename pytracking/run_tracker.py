@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=non_negative_int, default=0, help="worker processes (0: run in this process)")
     parser.add_argument("--debug", type=int, default=0,
                         help="debug level (>0 re-runs finished sequences and raises errors)")
+    parser.add_argument("--refine", default=None, metavar="REFINER",
+                        help="plug a box refiner in (pytracking/parameter/refine/REFINER.py, e.g. ar34); results go "
+                             "to PARAM_REFINER")
     parser.add_argument("--dataset-path", default=None,
                         help="benchmark root (else PYTRACKING_<DATASET>_PATH, user config, ./data)")
     parser.add_argument("--results-path", default=None,
@@ -39,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     sequences = load_sequences(args.dataset, args.dataset_path, args.sequence)
-    tracker = Tracker(args.tracker_name, args.tracker_param, args.runid, results_path=args.results_path)
+    tracker = Tracker(args.tracker_name, args.tracker_param, args.runid, results_path=args.results_path,
+                      refine=args.refine)
     print(f"Running {tracker.display_name} on {args.dataset} ({len(sequences)} sequences) -> {tracker.results_dir}")
     return run_and_report(sequences, [tracker], debug=args.debug, threads=args.threads)
 

@@ -116,9 +116,10 @@ def test_missing_network_file_exits_with_a_hint(tmp_path, monkeypatch, capsys):
     assert "PYTRACKING_NETWORK_PATH" in err and "--random-weights" in err
 
 
-def test_dataset_and_sequence_go_together():
-    with pytest.raises(SystemExit, match="together"):
+def test_dataset_and_sequence_go_together(capsys):
+    with pytest.raises(SystemExit) as exit_info:
         run_profile.main(["siamfc", "fdsiamfc_15", "--dataset", "otb"])
+    assert exit_info.value.code == 2 and "go together" in capsys.readouterr().err
 
 
 def test_measure_fps_times_only_the_tracking_steps():

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -17,6 +17,7 @@ from ltr.admin.loading import import_callable, save_network
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.datasets import load_sequences
 from pytracking.evaluation.tracker import Tracker
+from pytracking.refine import RefinedTracker, load_refiner
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.utils.params import TrackerParams
 
@@ -142,9 +143,14 @@ def frame_macs(tracker: BaseTracker, init_image: np.ndarray, box: list, image: n
         (convolution and linear layers only, the figure papers report with thop).
     """
     tracker.initialize(init_image, {"init_bbox": list(box)})
-    with ConvLinearMacs(tracker.net) as conv_linear, \
+    return count_macs(tracker.net, lambda: tracker.track(image, {}))
+
+
+def count_macs(net: torch.nn.Module, step: Callable[[], object]) -> dict:
+    """``{'macs_per_frame', 'macs_conv_linear'}`` of running ``step()`` (see :func:`frame_macs`)."""
+    with ConvLinearMacs(net) as conv_linear, \
             FlopCounterMode(display=False, custom_mapping=ATTENTION_FLOP_FORMULAS) as counter:
-        tracker.track(image, {})
+        step()
     return {"macs_per_frame": counter.get_total_flops() // 2, "macs_conv_linear": conv_linear.total}
 
 
@@ -184,8 +190,10 @@ def load_frames(dataset: str, sequence: str, root: Optional[str], max_frames: Op
 
 
 def profile(name: str, param: str, images: list, box: list, random_weights: bool = False,
-            measure_speed: bool = True, cuda: bool = True) -> dict:
-    """The report of ``pytracking/run_profile.py`` for one tracker (see its docstring)."""
+            measure_speed: bool = True, cuda: bool = True, refine: Optional[str] = None) -> dict:
+    """The report of ``pytracking/run_profile.py`` for one tracker (see its docstring); with ``refine``, the
+    FPS are those of the refined tracker and ``report['refiner']`` holds :func:`profile_refiner`'s figures."""
+    devices = ["cpu"] + (["cuda"] if cuda and torch.cuda.is_available() else [])
     with tempfile.TemporaryDirectory() as tmp:
         net_path = random_weights_net_path(name, param, Path(tmp)) if random_weights else None
         tracker = build_tracker(name, param, "cpu", net_path)
@@ -193,8 +201,30 @@ def profile(name: str, param: str, images: list, box: list, random_weights: bool
                   **count_parameters(tracker.net),
                   **frame_macs(tracker, images[0], box, images[min(1, len(images) - 1)]),
                   "torch_threads": torch.get_num_threads()}
+        if refine:
+            report["refiner"] = profile_refiner(refine, images, box, random_weights, measure_speed)
         if measure_speed:
-            report["fps"] = {"cpu": measure_fps(tracker, images, box)}
-            if cuda and torch.cuda.is_available():
-                report["fps"]["cuda"] = measure_fps(build_tracker(name, param, "cuda", net_path), images, box)
+            report["fps"] = {}
+            for device in devices:
+                timed = tracker if device == "cpu" else build_tracker(name, param, device, net_path)
+                if refine:
+                    timed = RefinedTracker(timed, load_refiner(refine, device, random_weights))
+                report["fps"][device] = measure_fps(timed, images, box)
+    return report
+
+
+def profile_refiner(name: str, images: list, box: list, random_weights: bool = False,
+                    measure_latency: bool = True) -> dict:
+    """Parameters, MACs of one refinement and (with ``measure_latency``) the mean CPU latency per frame in
+    milliseconds of the refiner ``name``, refining ``box`` (0-based) on every frame after the first."""
+    refiner = load_refiner(name, "cpu", random_weights)
+    refiner.initialize(images[0], box)
+    image = images[min(1, len(images) - 1)]
+    report = {"name": name, **count_parameters(refiner.net),
+              **count_macs(refiner.net, lambda: refiner.refine(image, box))}
+    if measure_latency and len(images) > 1:
+        start = time.perf_counter()
+        for frame in images[1:]:
+            refiner.refine(frame, box)
+        report["latency_ms"] = 1000 * (time.perf_counter() - start) / (len(images) - 1)
     return report

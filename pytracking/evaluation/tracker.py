@@ -1,6 +1,7 @@
 """``Tracker``: a (tracker name, parameter name, run id) triple, its results folder and its run loop."""
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import pkgutil
@@ -16,6 +17,7 @@ from ltr.admin.errors import InputError
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.data import Sequence
 from pytracking.features.net_wrappers import load_tracker_network
+from pytracking.refine import RefinedTracker, load_refiner
 from pytracking.tracker.base.basetracker import NetworkTracker
 from pytracking.utils.params import TrackerParams
 
@@ -36,20 +38,39 @@ class Tracker:
         name: tracker package under ``pytracking.tracker`` (e.g. ``atom``).
         parameter_name: parameter module under ``pytracking.parameter.<name>`` (e.g. ``default``).
         run_id: index of a repeated run; results go to ``<param>_<run_id:03d>``.
-        display_name: name used in tables and plot legends (default ``name/param[_run]``).
+        display_name: name used in tables and plot legends (default ``name/param[_refine][_run]``).
         results_path: root of the raw results (default: the resolved ``results_path`` setting).
+        refine: a box refiner plugged in (``pytracking/parameter/refine/<refine>.py``, e.g. ``ar34``);
+            results go to ``<param>_<refine>[_<run_id:03d>]`` so base and refined runs analyse side by side.
     """
 
     def __init__(self, name: str, parameter_name: str, run_id: Optional[int] = None,
-                 display_name: Optional[str] = None, results_path: Optional[PathLike] = None):
+                 display_name: Optional[str] = None, results_path: Optional[PathLike] = None,
+                 refine: Optional[str] = None):
         self.name = name
         self.parameter_name = parameter_name
         self.run_id = run_id
-        self.display_name = display_name or f"{name}/{results_dir_name(parameter_name, run_id)}"
-        self.results_dir = resolve_path("results_path", results_path) / name / results_dir_name(parameter_name, run_id)
+        self.refine = refine
+        results_param = f"{parameter_name}_{refine}" if refine else parameter_name
+        self.display_name = display_name or f"{name}/{results_dir_name(results_param, run_id)}"
+        self.results_dir = resolve_path("results_path", results_path) / name / results_dir_name(results_param, run_id)
+
+    def with_refiner(self, refine: str) -> "Tracker":
+        """A copy of this tracker definition with the box refiner ``refine`` plugged in (its own results folder
+        ``<param>_<refine>[_<run>]`` beside this one's; the display name gets ``+<refine>``)."""
+        if self.refine:
+            raise TrackerSpecError(f"{self.display_name} already has the refiner '{self.refine}'")
+        refined = copy.copy(self)
+        refined.refine = refine
+        suffix = "" if self.run_id is None else f"_{self.run_id:03d}"
+        label = self.results_dir.name[:len(self.results_dir.name) - len(suffix)]
+        refined.results_dir = self.results_dir.parent / f"{label}_{refine}{suffix}"
+        refined.display_name = f"{self.display_name}+{refine}"
+        return refined
 
     def __repr__(self) -> str:
-        return f"Tracker({self.name!r}, {self.parameter_name!r}, run_id={self.run_id!r})"
+        refine = f", refine={self.refine!r}" if self.refine else ""
+        return f"Tracker({self.name!r}, {self.parameter_name!r}, run_id={self.run_id!r}{refine})"
 
     def get_parameters(self) -> TrackerParams:
         """Import ``pytracking.parameter.<name>.<param>`` and call its ``parameters()``."""
@@ -85,7 +106,11 @@ class Tracker:
         return params
 
     def create_tracker(self, debug: Optional[int] = None):
-        return self.tracker_class()(self.named_parameters(debug))
+        """The tracker object (wrapped with its refiner when ``refine`` is set)."""
+        tracker = self.tracker_class()(self.named_parameters(debug))
+        if self.refine:
+            return RefinedTracker(tracker, load_refiner(self.refine, device=str(getattr(tracker, "device", "cpu"))))
+        return tracker
 
     def check(self) -> None:
         """Raise an InputError now for what would make every sequence fail: an unknown tracker or parameter
@@ -96,6 +121,8 @@ class Tracker:
         tracker_class.check_parameters(params)
         if issubclass(tracker_class, NetworkTracker):
             load_tracker_network(params)
+        if self.refine:
+            load_refiner(self.refine, device="cpu")
         try:
             self.results_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:

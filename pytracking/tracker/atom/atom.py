@@ -174,6 +174,12 @@ class ATOMTracker(NetworkTracker):
             self.modulation = self.net.bb_regressor.get_modulation([f[:1] for f in iou_feat], init_box)
         return None
 
+    def set_box(self, box) -> None:
+        """Position and size (scale clamped as in tracking) from a 0-based [x, y, w, h] box."""
+        x, y, w, h = (float(v) for v in box)
+        self.pos = np.array([y + h / 2, x + w / 2])
+        self._set_target_size(np.array([h, w]))
+
     # ---------------------------------------------------------------- tracking
     def scores(self, feat: torch.Tensor) -> torch.Tensor:
         """(H', W') classifier scores of one normalised layer3 sample (1, C, H, W) (windowed if enabled)."""

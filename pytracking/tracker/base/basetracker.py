@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import ClassVar, Optional
+from typing import ClassVar, Optional, Sequence
 
 import numpy as np
 import torch
@@ -32,6 +32,9 @@ class BaseTracker:
     """
 
     parameter_names: ClassVar[frozenset] = frozenset()
+    box_origin: ClassVar[int] = 0
+    """Boxes this tracker takes and reports are ``box_origin``-based: 0 for image coordinates, 1 for trackers
+    that keep the published code's 1-based OTB convention (SiamFC)."""
 
     def __init__(self, params: TrackerParams):
         self.check_parameters(params)
@@ -60,6 +63,13 @@ class BaseTracker:
 
     def track(self, image: np.ndarray, info: Optional[dict] = None) -> dict:
         """Locate the target in a new frame; returns at least ``{'target_bbox': [x, y, w, h]}``."""
+        raise NotImplementedError
+
+    def set_box(self, box: Sequence[float]) -> None:
+        """Make ``box`` = [x, y, w, h] (in the convention of :attr:`box_origin`, like ``track``'s output) the
+        target state the next frame starts from: position and size, and whatever the tracker derives from
+        them (search scale, ...). A box refiner (``--refine``) writes its refined box back through this;
+        every tracker implements it."""
         raise NotImplementedError
 
 

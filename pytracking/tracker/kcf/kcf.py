@@ -96,6 +96,15 @@ class KCF(BaseTracker):
         kf = gaussian_correlation(xf[None], xf, self.params.kernel_sigma)[0]
         return xf, self.yf / (kf + self.params.lambda_)
 
+    def set_box(self, box) -> None:
+        """Centre and scale from [x, y, w, h]; KCF keeps its first-frame aspect ratio, so the scale is
+        ``sqrt(area / first area)`` (clamped as in tracking)."""
+        x, y, w, h = (float(v) for v in box)
+        self.pos = np.array([x + (w - 1) / 2, y + (h - 1) / 2])
+        self.scale = float(np.clip(np.sqrt(max(w * h, 1.0) / np.prod(self.target_sz)),
+                                   self.params.min_size / self.target_sz.min(),
+                                   (self.image_size / self.base_window).max()))
+
     def track(self, image: np.ndarray, info: Optional[dict] = None) -> dict:
         scales = tuple(self.params.scales)
         zf = torch.fft.fft2(self._patches(image, scales))

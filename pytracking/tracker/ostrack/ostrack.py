@@ -100,6 +100,10 @@ class OSTracker(NetworkTracker):
                                           p.clip_margin)
         return {"target_bbox": list(self.state)}
 
+    def set_box(self, box) -> None:
+        """The previous box the next search crop is centred on (OSTrack's whole state besides the template)."""
+        self.state = [float(v) for v in box]
+
     @staticmethod
     def _box_in_image(box: torch.Tensor, window: CropWindow) -> torch.Tensor:
         """(4,) ``(cx, cy, w, h)`` normalised to the crop -> (4,) ``[x, y, w, h]`` image box."""

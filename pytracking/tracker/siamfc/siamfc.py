@@ -43,6 +43,7 @@ class SiamFCTracker(NetworkTracker):
     ``net_constructor``, ``net_kwargs``, ``device`` / ``use_gpu``) and :attr:`parameter_names`.
     """
 
+    box_origin = 1
     parameter_names = frozenset({
         "exemplar_size", "instance_size", "context_amount", "scale_num", "scale_step", "scale_penalty",
         "scale_lr", "window_influence", "response_upsampling", "total_stride",
@@ -57,17 +58,22 @@ class SiamFCTracker(NetworkTracker):
     def initialize(self, image: np.ndarray, info: dict) -> Optional[dict]:
         """Crop the exemplar around ``info['init_bbox']`` (1-based ``[x, y, w, h]``) and compute its features."""
         p = self.params
-        x, y, w, h = (float(v) for v in info["init_bbox"])
-        self.center = np.array([y - 1 + (h - 1) / 2, x - 1 + (w - 1) / 2])  # (row, column), 0-based
-        self.target_sz = np.array([h, w])
-        context = p.context_amount * (w + h)
-        self.z_sz = float(np.sqrt((w + context) * (h + context)))
-        self.x_sz = self.z_sz * p.instance_size / p.exemplar_size
+        self.set_box(info["init_bbox"])
         self.pad_color = np.rint(image.mean(axis=(0, 1))).clip(0, 255).astype(np.uint8)
         exemplar = crop_and_resize(image, self.center, self.z_sz, p.exemplar_size, self.pad_color)
         self.kernel = self.net.template_features(self._to_tensor(exemplar[None]))
         self.frame_num = 1
         return None
+
+    def set_box(self, box) -> None:
+        """Centre, size and the exemplar / search crop sizes they imply, from a 1-based [x, y, w, h] box."""
+        p = self.params
+        x, y, w, h = (float(v) for v in box)
+        self.center = np.array([y - 1 + (h - 1) / 2, x - 1 + (w - 1) / 2])  # (row, column), 0-based
+        self.target_sz = np.array([h, w])
+        context = p.context_amount * (w + h)
+        self.z_sz = float(np.sqrt((w + context) * (h + context)))
+        self.x_sz = self.z_sz * p.instance_size / p.exemplar_size
 
     @torch.inference_mode()
     def track(self, image: np.ndarray, info: Optional[dict] = None) -> dict:
