@@ -20,5 +20,8 @@ fi
 echo "[install] installing dependencies (torch is resolved together with torchvision from PyPI)"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+# the VOT toolkit for tests/test_vot_integration.py, without its opencv-python requirement (it would replace the
+# headless OpenCV build); its other requirements are in setup.py's test extra
+"$VENV/bin/python" -m pip install --quiet --no-deps "vot-toolkit==0.9.0"
 "$VENV/bin/python" -c "import torch, torchvision; print('[install] torch', torch.__version__, '| torchvision', torchvision.__version__)"
 touch "$STAMP"
