@@ -5,7 +5,7 @@ DEMO_WORKSPACE := workspace/fdsiamfc_demo
 STUDY_RESULTS := results/distill_study
 STUDY_WORKSPACE := workspace/distill_study
 
-.PHONY: install demo study test test-fast benchmark clean
+.PHONY: install demo study test test-fast benchmark notebook clean
 
 install: .venv/.installed
 
@@ -40,6 +40,12 @@ benchmark: install
 	$(PYTHON) benchmarks/prroi_pool_speed.py
 	$(PYTHON) benchmarks/atom_speed.py
 	$(PYTHON) benchmarks/compresstracker_speed.py
+
+# The analysis notebook in Jupyter (installs the notebook extra into .venv first). Results come from
+# run_tracker / make demo; the notebook names the command when a tracker has none.
+notebook: install
+	$(PYTHON) -m pip install --quiet -e ".[notebook]"
+	.venv/bin/jupyter notebook pytracking/notebooks/analyze_results.ipynb
 
 clean:
 	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) $(STUDY_RESULTS) $(STUDY_WORKSPACE) .pytest_cache

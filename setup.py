@@ -31,6 +31,7 @@ setup(
     extras_require={
         "test": ["pytest", "pytest-timeout", "nbclient", "nbformat", "ipykernel", *VOT_TOOLKIT_REQUIRES],
         "vot": ["vot-trax>=4.0.1"],
+        "notebook": ["notebook", "ipykernel"],
         "fast_jpeg": ["jpeg4py"],
         "visdom": ["visdom"],
         "benchmark": ["opencv-contrib-python-headless"],

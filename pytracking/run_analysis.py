@@ -19,7 +19,7 @@ if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
 from ltr.admin.errors import InputError, command_line  # noqa: E402
-from pytracking.analysis.extract import compute_results, resolve_tracker_runs  # noqa: E402
+from pytracking.analysis.extract import compute_results, parse_tracker_spec, resolve_tracker_runs  # noqa: E402
 from pytracking.analysis.got10k_metrics import compute_got10k_scores  # noqa: E402
 from pytracking.analysis.tables import (got10k_table, per_attribute_table, per_sequence_table,  # noqa: E402
                                         summary_table, write_json)
@@ -54,16 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_tracker(spec: str) -> tuple:
-    """``NAME/PARAM`` or ``NAME`` (PARAM = 'default') -> (name, param)."""
-    name, _, param = spec.partition("/")
-    if not name or "/" in param:
-        raise InputError(f"--trackers: '{spec}' is not NAME or NAME/PARAM")
-    return name, param or "default"
-
-
 def run(args: argparse.Namespace) -> None:
-    trackers = [run for spec in args.trackers for run in resolve_tracker_runs(*parse_tracker(spec), args.results_path)]
+    trackers = [run for spec in args.trackers
+                for run in resolve_tracker_runs(*parse_tracker_spec(spec), args.results_path, dataset=args.dataset)]
     sequences = load_sequences(args.dataset, args.dataset_path, args.sequences, check_images=False)
     skip_missing = not args.no_skip_missing
     result = compute_results(trackers, sequences, skip_missing=skip_missing,

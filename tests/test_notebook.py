@@ -5,6 +5,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from pytracking.evaluation.datasets import load_sequences
 from pytracking.evaluation.results_io import save_tracking_result
@@ -31,3 +32,15 @@ def test_notebook_executes_and_shows_table_and_plots(tmp_path, monkeypatch, synt
     images = [out for out in outputs if "image/png" in out.get("data", {})]
     assert "kcf/default" in text and "AUC" in text
     assert len(images) == 4   # success, precision, normalised precision, playback
+
+
+@pytest.mark.slow
+def test_without_results_the_notebook_names_the_command_that_makes_them(tmp_path, monkeypatch, synthetic_root):
+    monkeypatch.setenv("PYTRACKING_SYNTHETIC_PATH", str(synthetic_root))
+    monkeypatch.setenv("PYTRACKING_RESULTS_PATH", str(tmp_path / "results"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = NotebookClient(notebook, timeout=180, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError, match="python pytracking/run_tracker.py kcf default --dataset synthetic"):
+        client.execute()

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from pytracking.evaluation.results_io import save_tracking_result
-from pytracking.run_analysis import main, parse_tracker
+from pytracking.analysis.extract import parse_tracker_spec
+from pytracking.run_analysis import main
 from tests.conftest import REPO_ROOT, require_otb_sample
 
 
@@ -73,8 +74,8 @@ def test_unknown_tracker_is_a_clear_error(otb, capsys):
 
 
 def test_tracker_without_param_uses_default():
-    assert parse_tracker("atom") == ("atom", "default")
-    assert parse_tracker("atom/mobilenet") == ("atom", "mobilenet")
+    assert parse_tracker_spec("atom") == ("atom", "default")
+    assert parse_tracker_spec("atom/mobilenet") == ("atom", "mobilenet")
 
 
 def test_loosely_named_result_files_are_matched_and_reported_in_one_line(otb, tmp_path, capsys):

@@ -62,10 +62,19 @@ def group_runs(trackers: Iterable[Tracker]) -> list:
     return list(groups.values())
 
 
+def parse_tracker_spec(spec: str) -> tuple:
+    """``NAME/PARAM`` or ``NAME`` (PARAM = 'default') -> (name, param)."""
+    name, _, param = spec.partition("/")
+    if not name or "/" in param:
+        raise InputError(f"tracker '{spec}' is not NAME or NAME/PARAM")
+    return name, param or "default"
+
+
 def resolve_tracker_runs(name: str, parameter_name: str, results_path: Optional[PathLike] = None,
-                         display_name: Optional[str] = None) -> list:
+                         display_name: Optional[str] = None, dataset: str = "<benchmark>") -> list:
     """The runs stored for ``NAME/PARAM``: the plain ``<param>`` folder if it exists, else every
-    ``<param>_NNN`` folder (repeated runs). Raises MissingResultsError when there is neither.
+    ``<param>_NNN`` folder (repeated runs). Raises MissingResultsError when there is neither, naming the
+    run_tracker command (on ``dataset``) that makes them.
     """
     base = resolve_path("results_path", results_path) / name
     if (base / parameter_name).is_dir():
@@ -75,7 +84,8 @@ def resolve_tracker_runs(name: str, parameter_name: str, results_path: Optional[
                      if d.is_dir() and (m := pattern.fullmatch(d.name)))
     if not run_ids:
         raise MissingResultsError(f"no results for tracker '{name}/{parameter_name}': neither "
-                                  f"{base / parameter_name} nor {base / parameter_name}_000.. exists")
+                                  f"{base / parameter_name} nor {base / parameter_name}_000.. exists; make them with "
+                                  f"'python pytracking/run_tracker.py {name} {parameter_name} --dataset {dataset}'")
     return [Tracker(name, parameter_name, run_id, display_name, results_path) for run_id in run_ids]
 
 
