@@ -1,7 +1,9 @@
 """Run a tracker on a benchmark: ``python pytracking/run_tracker.py NAME PARAM --dataset DATASET``.
 
 Results go to ``<results_path>/NAME/PARAM[_RUNID]/<seq>.txt`` (see README); sequences with
-existing results are skipped, so an interrupted run resumes where it stopped.
+existing results are skipped, so an interrupted run resumes where it stopped. ``--debug N`` (N > 0)
+re-runs finished sequences, raises errors, and shows every frame with its box and score map
+(:mod:`pytracking.analysis.debug_views`).
 """
 import argparse
 import os
@@ -27,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--runid", type=non_negative_int, default=None, help="run id: results go to PARAM_<runid:03d>")
     parser.add_argument("--threads", type=non_negative_int, default=0, help="worker processes (0: run in this process)")
     parser.add_argument("--debug", type=int, default=0,
-                        help="debug level (>0 re-runs finished sequences and raises errors)")
+                        help="debug level (>0: re-runs finished sequences, raises errors and shows per-frame views "
+                             "in visdom when a server runs, else PNG files under <results dir>/debug/<sequence>/)")
     parser.add_argument("--refine", default=None, metavar="REFINER",
                         help="plug a box refiner in (pytracking/parameter/refine/REFINER.py, e.g. ar34); results go "
                              "to PARAM_REFINER")
@@ -45,6 +48,8 @@ def main(argv=None) -> int:
     tracker = Tracker(args.tracker_name, args.tracker_param, args.runid, results_path=args.results_path,
                       refine=args.refine)
     print(f"Running {tracker.display_name} on {args.dataset} ({len(sequences)} sequences) -> {tracker.results_dir}")
+    if args.debug > 0:
+        print(f"debug views: visdom when a server answers, else PNG files in {tracker.results_dir}/debug/<sequence>/")
     return run_and_report(sequences, [tracker], debug=args.debug, threads=args.threads)
 
 

@@ -147,7 +147,7 @@ def render_playback(sequence: Sequence, results: dict, out_path: PathLike,
         atomic_write(out_path, partial(pil[0].save, format="GIF", save_all=True, append_images=pil[1:],
                                        duration=int(round(1000 / fps)), loop=0))
     else:
-        _write_video(images, out_path, fps)
+        write_video(images, out_path, fps)
     return out_path
 
 
@@ -155,7 +155,7 @@ def _write_bytes(data: bytes, handle) -> None:
     handle.write(data)
 
 
-def _write_video(images: SequenceType[np.ndarray], out_path: Path, fps: float) -> None:
+def write_video(images: SequenceType[np.ndarray], out_path: Path, fps: float) -> None:
     """Encode RGB frames with OpenCV into a temporary file beside ``out_path``, then rename."""
     with atomic_output(out_path, suffix=out_path.suffix) as tmp:
         h, w = images[0].shape[:2]

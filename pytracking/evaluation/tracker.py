@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import copy
 import importlib
+import itertools
 import os
 import pkgutil
 import time
 from contextlib import contextmanager
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 import numpy as np
 import torch
@@ -20,6 +21,9 @@ from pytracking.features.net_wrappers import load_tracker_network
 from pytracking.refine import RefinedTracker, load_refiner
 from pytracking.tracker.base.basetracker import NetworkTracker
 from pytracking.utils.params import TrackerParams
+
+if TYPE_CHECKING:
+    from pytracking.analysis.debug_views import DebugViews
 
 
 class TrackerSpecError(InputError, ValueError):
@@ -132,32 +136,59 @@ class Tracker:
             raise TrackerSpecError(f"results folder '{self.results_dir}' is not writable; pass another --results-path")
 
     def run_sequence(self, seq: Sequence, debug: Optional[int] = None) -> dict:
-        """Track one sequence from its first-frame box.
+        """Track one sequence from its first-frame box; ``debug > 0`` also shows every frame's debug view
+        (:meth:`debug_views`).
 
         Returns:
             ``{'target_bbox': (N, 4) float64 array, 'time': (N,) seconds per frame}``; row 0 is the
             initial box and its time is the initialisation time (image reading excluded).
         """
         tracker = self.create_tracker(debug)
+        views = self.debug_views(seq.name) if debug else None
         with intra_op_threads(tracker.params.get("num_threads", None)):
-            return self._track(tracker, seq)
+            return self._track(tracker, seq, views)
+
+    def debug_views(self, sequence_name: str) -> DebugViews:
+        """Where ``--debug`` shows the frames of ``sequence_name`` (see :mod:`pytracking.analysis.debug_views`):
+        visdom when a server answers, else PNG files in ``<results_dir>/debug/<sequence_name>/``."""
+        from pytracking.analysis.debug_views import open_debug_views  # not at the top: the analysis imports us
+        return open_debug_views(f"{self.display_name} {sequence_name}", self.results_dir / "debug" / sequence_name)
 
     @staticmethod
-    def _track(tracker, seq: Sequence) -> dict:
-        init_info = seq.init_info()
-        image = imread_rgb(seq.frames[0])
-        seq.check_init_box((image.shape[1], image.shape[0]))
-        start = time.perf_counter()
-        out = tracker.initialize(image, init_info) or {}
-        times = [out.get("time", time.perf_counter() - start)]
-        boxes = [init_info["init_bbox"]]
-        for frame in seq.frames[1:]:
-            image = imread_rgb(frame)
-            start = time.perf_counter()
-            out = tracker.track(image, {})
-            times.append(time.perf_counter() - start)
-            boxes.append(_check_box(out, seq.name, len(boxes)))
+    def _track(tracker, seq: Sequence, views: Optional[DebugViews] = None) -> dict:
+        images = (imread_rgb(frame) for frame in seq.frames)
+        first = next(images)
+        seq.check_init_box((first.shape[1], first.shape[0]))
+        boxes, times = zip(*track_frames(tracker, itertools.chain([first], images), seq.init_info(), seq.name,
+                                         views))
         return {"target_bbox": np.asarray(boxes, dtype=np.float64), "time": np.asarray(times)}
+
+
+def track_frames(tracker, images: Iterable[np.ndarray], init_info: dict, name: str,
+                 views: Optional[DebugViews] = None) -> Iterator[tuple]:
+    """Initialise ``tracker`` on the first of ``images`` (RGB (H, W, 3)) with ``init_info``, then track the
+    others, one frame per step of the iteration.
+
+    Yields:
+        ``(box, seconds)`` per frame: ``[x, y, w, h]`` floats and the time the tracker took (image reading
+        and debug views excluded); frame 0 gives the initial box and the initialisation time. Each frame is
+        also shown in ``views`` with the tracker's ``debug_info``. ``name`` names the sequence in errors.
+    """
+    def shown(index: int, image: np.ndarray, box: list, seconds: float) -> tuple:
+        if views is not None:
+            views.show(index, image, box, tracker.debug_info)
+        return box, seconds
+
+    frames = iter(images)
+    image = next(frames)
+    start = time.perf_counter()
+    out = tracker.initialize(image, init_info) or {}
+    yield shown(0, image, [float(v) for v in init_info["init_bbox"]], out.get("time", time.perf_counter() - start))
+    for index, image in enumerate(frames, start=1):
+        start = time.perf_counter()
+        out = tracker.track(image, {})
+        seconds = time.perf_counter() - start
+        yield shown(index, image, _check_box(out, name, index), seconds)
 
 
 @contextmanager

@@ -31,6 +31,11 @@ class RefinedTracker:
     def net(self):
         return getattr(self.base, "net", None)
 
+    @property
+    def debug_info(self) -> dict:
+        """The base tracker's per-frame debug outputs (its score map)."""
+        return self.base.debug_info
+
     def initialize(self, image: np.ndarray, info: dict) -> Optional[dict]:
         out = self.base.initialize(image, info)
         self.refiner.initialize(image, self._to_image(info["init_bbox"]))

@@ -29,6 +29,9 @@ class BaseTracker:
     Subclasses list the parameters their code reads in :attr:`parameter_names`; building a
     tracker from parameters that set any other key raises :class:`UnknownParameterError`, so a
     misspelt parameter never passes silently.
+
+    ``debug_info`` is what the last frame exposes for the debug views (``--debug``): ``{'score_map': (H, W)
+    float32 array}``, kept by :meth:`expose_score_map` only when ``params.debug > 0``, else empty.
     """
 
     parameter_names: ClassVar[frozenset] = frozenset()
@@ -40,6 +43,7 @@ class BaseTracker:
         self.check_parameters(params)
         self.params = params
         self.frame_num = 0
+        self.debug_info: dict = {}
 
     @classmethod
     def known_parameters(cls) -> frozenset:
@@ -56,6 +60,12 @@ class BaseTracker:
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 raise UnknownParameterError(f"{parameter_file(params)} sets '{key}', which the {cls.__name__} "
                                             f"tracker does not read{hint}")
+
+    def expose_score_map(self, score_map) -> None:
+        """Keep the (H, W) score map the frame's position was taken from (tensor or array) in
+        :attr:`debug_info` for the debug views; nothing happens unless ``params.debug > 0``."""
+        if self.params.get("debug", 0) > 0:
+            self.debug_info = {"score_map": torch.as_tensor(score_map).detach().float().cpu().numpy()}
 
     def initialize(self, image: np.ndarray, info: dict) -> Optional[dict]:
         """Set the tracker up on the first frame; may return extra outputs (e.g. {'time': ...})."""

@@ -113,6 +113,7 @@ class KCF(BaseTracker):
         penalties = torch.tensor([1.0 if s == 1.0 else self.params.scale_penalty for s in scales])
         peaks = responses.flatten(1).max(dim=1).values * penalties
         best = int(peaks.argmax())
+        self.expose_score_map(torch.fft.fftshift(responses[best]))  # zero shift at the centre
         row, col = divmod(int(responses[best].argmax()), self.patch_size[1])
         h, w = self.patch_size
         shift_cells = np.array([col - w if col > w // 2 else col, row - h if row > h // 2 else row], dtype=np.float64)

@@ -95,6 +95,7 @@ class OSTracker(NetworkTracker):
         out = self.net(self.template, search)
         score_map = out["score_map"]  # (1, 1, h, w)
         windowed = score_map * hann2d(tuple(score_map.shape[-2:])).to(score_map)
+        self.expose_score_map(windowed[0, 0])
         box = decode_boxes(windowed, out["size_map"], out["offset_map"])[0].float().cpu()
         self.state = clip_box_with_margin(self._box_in_image(box, window), image.shape[1], image.shape[0],
                                           p.clip_margin)

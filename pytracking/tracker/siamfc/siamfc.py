@@ -108,6 +108,7 @@ class SiamFCTracker(NetworkTracker):
         response = maps[scale_id] - maps[scale_id].min()
         response /= response.sum() + 1e-16
         response = (1 - p.window_influence) * response + p.window_influence * hann_window(upscale)
+        self.expose_score_map(response)
         peak = np.array(np.unravel_index(int(response.argmax()), response.shape), dtype=np.float64)
         return scale_id, peak, upscale
 
