@@ -260,18 +260,21 @@ def check_architecture(net: nn.Module, constructor: Callable[..., nn.Module], so
 
 
 def load_state_strict(net: nn.Module, state: dict, source: str = "(state dict)") -> None:
-    """``net.load_state_dict(state, strict=True)`` with an error listing what does not fit."""
-    try:
-        result = net.load_state_dict(state, strict=False)
-    except RuntimeError as err:  # shape mismatches
-        raise CheckpointError(f"checkpoint {source} does not fit {type(net).__name__}: {err}") from None
+    """``net.load_state_dict(state, strict=True)`` with an error listing what does not fit: missing and
+    unexpected keys, and tensors whose shapes differ (at most :data:`_MAX_LISTED_KEYS` of each listed)."""
+    expected = net.state_dict()
+    shapes = [f"{key} {tuple(value.shape)} in the file vs {tuple(expected[key].shape)} in the network"
+              for key, value in state.items() if key in expected and value.shape != expected[key].shape]
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
     problems = []
-    for what, keys in (("missing", result.missing_keys), ("unexpected", result.unexpected_keys)):
-        if keys:
-            more = f" (+{len(keys) - _MAX_LISTED_KEYS} more)" if len(keys) > _MAX_LISTED_KEYS else ""
-            problems.append(f"{len(keys)} {what} keys {list(keys[:_MAX_LISTED_KEYS])}{more}")
+    for what, items in (("missing keys", missing), ("unexpected keys", unexpected), ("shape mismatches", shapes)):
+        if items:
+            more = f" (+{len(items) - _MAX_LISTED_KEYS} more)" if len(items) > _MAX_LISTED_KEYS else ""
+            problems.append(f"{len(items)} {what} {list(items[:_MAX_LISTED_KEYS])}{more}")
     if problems:
         raise CheckpointError(f"checkpoint {source} does not fit {type(net).__name__}: " + "; ".join(problems))
+    net.load_state_dict(state, strict=True)
 
 
 def network_file(net_path: PathLike, what: str = "network file") -> Path:

@@ -10,7 +10,8 @@ from ltr.models.siamfc.fd import (
                                   trainable_parameters,
 )
 from ltr.models.siamfc.fold import fold_fd_network
-from ltr.models.siamfc.siamfc import SiamFC, siamfc_alexnet
+from ltr.models.siamfc.siamfc import BNFoldedSiamFC, SiameseMatching, SiamFC, siamfc_alexnet, siamfc_alexnet_bnfolded
 
-__all__ = ["FDConv", "SiamFC", "add_fd", "apply_step", "current_step", "drop_combine", "fd_siamfc_alexnet",
-           "fold_fd_network", "schedule_step", "siamfc_alexnet", "trainable_parameters"]
+__all__ = ["BNFoldedSiamFC", "FDConv", "SiamFC", "SiameseMatching", "add_fd", "apply_step", "current_step",
+           "drop_combine", "fd_siamfc_alexnet", "fold_fd_network", "schedule_step", "siamfc_alexnet",
+           "siamfc_alexnet_bnfolded", "trainable_parameters"]
