@@ -1,6 +1,7 @@
-"""Helpers shared by the end-to-end experiments (:mod:`ltr.experiments.fdsiamfc_demo`,
-:mod:`ltr.experiments.distill_study`): logged training runs, result-folder tags, the evaluation
-benchmarks, running + analysis + plots, efficiency profiles and the combined table.
+"""Helpers shared by the end-to-end experiments (:mod:`ltr.experiments.fdsiamfc_demo`, the studies): logged
+training runs, result-folder tags, the evaluation benchmarks (synthetic and the real samples of ../shared),
+trackers on the published networks of ../shared, running + analysis + plots, efficiency profiles and the
+combined table.
 """
 from __future__ import annotations
 
@@ -22,8 +23,13 @@ from pytracking.evaluation.datasets import load_sequences
 from pytracking.evaluation.running import run_dataset
 from pytracking.evaluation.tracker import Tracker, intra_op_threads
 
-OTB_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "otb_sample"
+SHARED = REPO_ROOT.parent / "shared"
+OTB_SAMPLE = SHARED / "data" / "otb_sample"
+SHARED_NETWORKS = SHARED / "networks"
 OTB_SAMPLE_SEQUENCE = "Football1"
+"""The real sequence speed is measured on (352 x 288, 74 frames)."""
+REAL_BENCHMARK = "otb_sample"
+"""Label of the real OTB sample sequences in :func:`benchmarks` (all of ``../shared/data/otb_sample``)."""
 DEFAULT_SCORE_COLUMNS = (("auc", "AUC"), ("precision", "Precision"), ("op50", "OP50"))
 """``(summary key, column title)`` of the scores a table shows per benchmark (see :func:`report_table`)."""
 
@@ -40,17 +46,45 @@ def file_tag(path: Path) -> str:
 
 
 def benchmarks(max_sequences: Optional[int] = None, max_frames: Optional[int] = None) -> dict:
-    """``{label: sequences}``: the synthetic benchmark and, when present, the OTB sample sequence.
+    """``{label: sequences}``: the synthetic benchmark and, when ../shared is present, the real OTB sample
+    sequences (:data:`REAL_BENCHMARK`: Football1, DragonBaby, MotorRolling, Surfer).
 
     Args:
-        max_sequences: keep only the first this many synthetic sequences (None: all).
+        max_sequences: keep only the first this many sequences of each benchmark (None: all).
         max_frames: keep only the first this many frames of every sequence (None: all).
     """
-    synthetic = list(load_sequences("synthetic"))[:max_sequences]
-    chosen = {"synthetic": synthetic}
-    if (OTB_SAMPLE / OTB_SAMPLE_SEQUENCE).is_dir():
-        chosen[OTB_SAMPLE_SEQUENCE] = list(load_sequences("otb", OTB_SAMPLE, [OTB_SAMPLE_SEQUENCE]))
+    chosen = {"synthetic": list(load_sequences("synthetic"))[:max_sequences]}
+    if OTB_SAMPLE.is_dir():
+        names = sorted(path.name for path in OTB_SAMPLE.iterdir() if path.is_dir())
+        chosen[REAL_BENCHMARK] = list(load_sequences("otb", OTB_SAMPLE, names))[:max_sequences]
     return {label: [truncated(seq, max_frames) for seq in sequences] for label, sequences in chosen.items()}
+
+
+def speed_sequence(chosen: dict) -> TrackingSequence:
+    """The sequence FPS are measured on: the real Football1 when present, else the first synthetic one."""
+    real = [seq for seq in chosen.get(REAL_BENCHMARK, []) if seq.name == OTB_SAMPLE_SEQUENCE]
+    return (real or chosen["synthetic"])[0]
+
+
+class PublishedNetworkTracker(Tracker):
+    """Tracker ``name/param`` whose network file (a published one, e.g. ``FDSiamfc_30.pth``) is read from
+    ``../shared/networks`` instead of the network folder setting."""
+
+    def get_parameters(self):
+        params = super().get_parameters()
+        params.net_path = str(SHARED_NETWORKS / params.net_path)
+        return params
+
+
+def published_trackers(results_path: Path) -> list:
+    """The published networks of ``../shared/networks`` as trackers (none when it is absent): the official
+    FDSiamFC_30 and FDSiamFC_15 and the original SiamFC-3s."""
+    if not SHARED_NETWORKS.is_dir():
+        return []
+    return [PublishedNetworkTracker("siamfc", param, display_name=label, results_path=results_path)
+            for param, label in (("fdsiamfc_30_official", "FDSiamFC_30 (official)"),
+                                 ("fdsiamfc_15_official", "FDSiamFC_15 (official)"),
+                                 ("siamfc_original", "SiamFC (original)"))]
 
 
 def evaluate(trackers: list, sequences: list, plot_dir: Path) -> dict:

@@ -17,7 +17,7 @@ Usage::
 3. Evaluation: the ATOM tracker (parameters ``pytracking/parameter/atom/<backbone>.py``, else
    ``default.py``) on each network's final checkpoint, with ``sample_size`` = the training crop
    size (``--output-size``), on the synthetic benchmark (``synthetic_path`` setting, seed 0) and,
-   when ``../shared`` is present, on the real OTB sequence Football1; tracking on CPU uses one
+   when ``../shared`` is present, on the real OTB sample sequences; tracking on CPU uses one
    intra-op thread.
 4. One table in the thesis' order (GT only, TS, TS+AH, +Fidelity, +CF = CFKD, then TSKD and the
    teacher): Precision (20 px) and Success (AUC) in percent per benchmark (PyTracking analysis),

@@ -12,11 +12,13 @@ Usage::
    (all 18 phases of steps 1-9, a few epochs each), candidate selection on a few synthetic
    validation sequences generated with another seed (2), then folding.
 3. Evaluation with the runner: teacher, folded student and the KCF baseline on the synthetic
-   benchmark (``synthetic_path`` setting, seed 0) and, when ``../shared`` is present, on the real
-   OTB sequence Football1.
+   benchmark (``synthetic_path`` setting, seed 0) and, when ``../shared`` is present, on the four real
+   OTB sample sequences, next to the published networks of ``../shared/networks`` (the official
+   FDSiamFC_30 and FDSiamFC_15, the original SiamFC-3s): what the networks trained here on synthetic
+   videos can do, beside what the published ones do on real frames.
 4. One table (PyTracking analysis: AUC, Precision, OP50 in percent; learnable parameters; MACs of
-   one tracking step; CPU frames per second, from :mod:`pytracking.analysis.profiling`) and success /
-   precision plots.
+   one tracking step; CPU frames per second on the real Football1, from
+   :mod:`pytracking.analysis.profiling`) and success / precision plots.
 
 Both training runs are the command lines printed before them (``ltr/run_training.py``): their
 schedule state files make a second demo run reuse finished training, and the runner reuses
@@ -39,15 +41,8 @@ import torch  # noqa: E402
 
 from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
 from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import (  # noqa: E402
-    OTB_SAMPLE_SEQUENCE,
-    benchmarks,
-    evaluate,
-    file_tag,
-    profile,
-    report_table,
-    run_logged_training,
-)
+from ltr.experiments.common import (benchmarks, evaluate, file_tag, profile, published_trackers,  # noqa: E402
+                                    report_table, run_logged_training, speed_sequence)
 from pytracking.evaluation.tracker import Tracker  # noqa: E402
 
 TEACHER_CHANNELS = (24, 64, 96, 96, 64)
@@ -64,6 +59,7 @@ class DemoConfig:
         fd_epochs, fd_samples: epochs and pairs per epoch of every FD phase (restricted and fine-tune).
         candidate_epochs: epochs of each FD phase scored on the validation sequences.
         val_sequences, val_frames: validation videos and frames tracked per video.
+        eval_sequences, eval_frames: sequences per benchmark and frames per sequence evaluated (None: all).
     """
     name: str
     train_sequences: int
@@ -74,12 +70,14 @@ class DemoConfig:
     candidate_epochs: tuple
     val_sequences: int
     val_frames: int
+    eval_sequences: Optional[int] = None
+    eval_frames: Optional[int] = None
 
 
 FULL = DemoConfig("full", train_sequences=60, teacher_epochs=10, teacher_samples=800, fd_epochs=2, fd_samples=96,
                   candidate_epochs=(1, 2), val_sequences=2, val_frames=30)
 QUICK = DemoConfig("quick", train_sequences=12, teacher_epochs=2, teacher_samples=96, fd_epochs=2, fd_samples=16,
-                   candidate_epochs=(1, 2), val_sequences=1, val_frames=12)
+                   candidate_epochs=(1, 2), val_sequences=1, val_frames=12, eval_sequences=2, eval_frames=16)
 
 
 def literal(values: Sequence[int]) -> str:
@@ -114,11 +112,12 @@ def train(config: DemoConfig, workspace: Path) -> tuple:
 
 
 def demo_trackers(teacher: Path, student: Path, results_path: Path, device: Optional[str] = None) -> list:
-    """Teacher, folded student (SiamFC tracker on each network file) and KCF."""
+    """Teacher, folded student (SiamFC tracker on each network file), KCF and the published networks."""
     return [NetworkFileTracker(teacher, f"demo_teacher_{file_tag(teacher)}", results_path, "SiamFC teacher", device),
             NetworkFileTracker(student, f"demo_fdsiamfc_30_{file_tag(student)}", results_path,
                                "FDSiamFC_30 (folded)", device),
-            Tracker("kcf", "default", display_name="KCF", results_path=results_path)]
+            Tracker("kcf", "default", display_name="KCF", results_path=results_path),
+            *published_trackers(results_path)]
 
 
 def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,
@@ -136,11 +135,11 @@ def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,
     trained = time.perf_counter()
 
     trackers = demo_trackers(teacher, student, results_path)
-    chosen = benchmarks()
+    chosen = benchmarks(config.eval_sequences, config.eval_frames)
     print(f"\nEvaluating {', '.join(t.display_name for t in trackers)} on {', '.join(chosen)}", flush=True)
     scores = {label: evaluate(trackers, sequences, results_path / "plots" / label)
               for label, sequences in chosen.items()}
-    fps_sequence = chosen.get(OTB_SAMPLE_SEQUENCE, chosen["synthetic"])[0]
+    fps_sequence = speed_sequence(chosen)
     profiles = {t.display_name: profile(t, fps_sequence)
                 for t in demo_trackers(teacher, student, results_path, device="cpu")}
     table = report_table(scores, profiles)
