@@ -41,7 +41,6 @@ _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-import torch  # noqa: E402
 
 from ltr.admin.arguments import positive_int  # noqa: E402
 from ltr.admin.environment import MissingPathError  # noqa: E402
@@ -112,8 +111,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if (args.dataset is None) != (args.sequence is None):
         parser.error("--dataset and --sequence go together")
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
     if args.sequence is not None:
         images, box, seq_name = load_frames(args.dataset, args.sequence, args.dataset_path, args.frames)
         frames_from = f"{args.dataset}/{seq_name}"
@@ -122,7 +119,8 @@ def main(argv=None) -> int:
         images, frames_from = [image], f"a generated {GENERATED_FRAME_SIZE[0]}x{GENERATED_FRAME_SIZE[1]} frame"
     try:
         report = profile(args.tracker_name, args.tracker_param, images, box, args.random_weights,
-                         measure_speed=args.sequence is not None, cuda=not args.no_cuda, refine=args.refine)
+                         measure_speed=args.sequence is not None, cuda=not args.no_cuda, refine=args.refine,
+                         threads=args.threads)
     except (MissingPathError, CheckpointError) as err:
         raise type(err)(f"{err} (--random-weights profiles the architecture without a network file)") from None
     report.update(frames_from=frames_from, frames=len(images))

@@ -16,7 +16,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from ltr.admin.loading import import_callable, save_network
 from ltr.data.image_loader import imread_rgb
 from pytracking.evaluation.datasets import load_sequences
-from pytracking.evaluation.tracker import Tracker
+from pytracking.evaluation.tracker import Tracker, intra_op_threads
 from pytracking.refine import RefinedTracker, load_refiner
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.utils.params import TrackerParams
@@ -190,26 +190,33 @@ def load_frames(dataset: str, sequence: str, root: Optional[str], max_frames: Op
 
 
 def profile(name: str, param: str, images: list, box: list, random_weights: bool = False,
-            measure_speed: bool = True, cuda: bool = True, refine: Optional[str] = None) -> dict:
+            measure_speed: bool = True, cuda: bool = True, refine: Optional[str] = None,
+            threads: Optional[int] = None) -> dict:
     """The report of ``pytracking/run_profile.py`` for one tracker (see its docstring); with ``refine``, the
-    FPS are those of the refined tracker and ``report['refiner']`` holds :func:`profile_refiner`'s figures."""
-    devices = ["cpu"] + (["cuda"] if cuda and torch.cuda.is_available() else [])
+    FPS are those of the refined tracker and ``report['refiner']`` holds :func:`profile_refiner`'s figures.
+    Runs with ``threads`` torch threads, by default the tracker's ``num_threads`` parameter (as the runner)."""
     with tempfile.TemporaryDirectory() as tmp:
         net_path = random_weights_net_path(name, param, Path(tmp)) if random_weights else None
         tracker = build_tracker(name, param, "cpu", net_path)
-        report = {"tracker": name, "param": param, "random_weights": random_weights,
-                  **count_parameters(tracker.net),
-                  **frame_macs(tracker, images[0], box, images[min(1, len(images) - 1)]),
-                  "torch_threads": torch.get_num_threads()}
-        if refine:
-            report["refiner"] = profile_refiner(refine, images, box, random_weights, measure_speed)
-        if measure_speed:
-            report["fps"] = {}
-            for device in devices:
-                timed = tracker if device == "cpu" else build_tracker(name, param, device, net_path)
-                if refine:
-                    timed = RefinedTracker(timed, load_refiner(refine, device, random_weights))
-                report["fps"][device] = measure_fps(timed, images, box)
+        with intra_op_threads(threads or tracker.params.get("num_threads", None)):
+            return _profile(tracker, images, box, random_weights, measure_speed, cuda, refine, net_path)
+
+
+def _profile(tracker: BaseTracker, images: list, box: list, random_weights: bool, measure_speed: bool, cuda: bool,
+             refine: Optional[str], net_path: Optional[Path]) -> dict:
+    name, param = tracker.params.tracker_name, tracker.params.param_name
+    report = {"tracker": name, "param": param, "random_weights": random_weights, **count_parameters(tracker.net),
+              **frame_macs(tracker, images[0], box, images[min(1, len(images) - 1)]),
+              "torch_threads": torch.get_num_threads()}
+    if refine:
+        report["refiner"] = profile_refiner(refine, images, box, random_weights, measure_speed)
+    if measure_speed:
+        report["fps"] = {}
+        for device in ["cpu"] + (["cuda"] if cuda and torch.cuda.is_available() else []):
+            timed = tracker if device == "cpu" else build_tracker(name, param, device, net_path)
+            if refine:
+                timed = RefinedTracker(timed, load_refiner(refine, device, random_weights))
+            report["fps"][device] = measure_fps(timed, images, box)
     return report
 
 
