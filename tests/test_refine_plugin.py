@@ -122,3 +122,18 @@ def test_unknown_refiner_is_one_line(tmp_path, synthetic_root, capsys):
     assert run_tracker.main(["kcf", "default", "--dataset", "synthetic", "--dataset-path", str(synthetic_root),
                              "--sequence", "0", "--refine", "nosuch", "--results-path", str(tmp_path)]) == 2
     assert "unknown refiner 'nosuch'" in capsys.readouterr().err
+
+
+def test_base_and_refined_runs_analyse_as_two_trackers(tmp_path):
+    from pytracking.analysis.extract import compute_results, summary
+    from pytracking.evaluation.data import Sequence
+    from pytracking.evaluation.results_io import save_tracking_result
+    gt = np.array([[10, 10, 20, 20]] * 3, dtype=np.float64)
+    sequence = Sequence("Seq", ["a.jpg", "b.jpg", "c.jpg"], "otb", gt)
+    base = Tracker("kcf", "default", results_path=tmp_path)
+    refined = base.with_refiner("ar18")
+    save_tracking_result(base.results_dir, "Seq", gt + [[0, 0, 0, 0], [30, 30, 0, 0], [30, 30, 0, 0]])
+    save_tracking_result(refined.results_dir, "Seq", gt)
+    scores = summary(compute_results([base, refined], [sequence]))
+    assert list(scores) == ["kcf/default", "kcf/default_ar18"]
+    assert scores["kcf/default_ar18"]["auc"] > scores["kcf/default"]["auc"]

@@ -26,7 +26,7 @@ from ltr.admin.errors import InputError
 from pytracking.analysis import metrics
 from pytracking.evaluation.data import Sequence
 from pytracking.evaluation.results_io import load_result_boxes
-from pytracking.evaluation.tracker import Tracker, results_dir_name
+from pytracking.evaluation.tracker import Tracker
 
 
 class MissingResultsError(InputError, FileNotFoundError):
@@ -45,18 +45,18 @@ class TrackerRuns:
 
 
 def group_runs(trackers: Iterable[Tracker]) -> list:
-    """Group ``Tracker`` objects by (name, parameter name), in order of first appearance.
+    """Group ``Tracker`` objects by (name, results label = parameter name [+ refiner]), in order of first
+    appearance, so the repeated runs of one configuration average and a refined run stays apart from its base.
 
-    The display name is ``NAME/PARAM`` unless the first run was given its own display name.
+    The display name is ``NAME/LABEL`` unless the first run was given its own display name.
     Returns a list of :class:`TrackerRuns`.
     """
     groups: dict = {}
     for tracker in trackers:
-        key = (tracker.name, tracker.parameter_name)
+        key = (tracker.name, tracker.results_label)
         if key not in groups:
-            default = f"{tracker.name}/{results_dir_name(tracker.parameter_name, tracker.run_id)}"
-            custom = tracker.display_name != default
-            name = tracker.display_name if custom else f"{tracker.name}/{tracker.parameter_name}"
+            custom = tracker.display_name != tracker.default_display_name()
+            name = tracker.display_name if custom else f"{tracker.name}/{tracker.results_label}"
             groups[key] = TrackerRuns(name, [])
         groups[key].runs.append(tracker)
     return list(groups.values())

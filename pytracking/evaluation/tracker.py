@@ -55,13 +55,22 @@ class Tracker:
         self.parameter_name = parameter_name
         self.run_id = run_id
         self.refine = refine
-        results_param = f"{parameter_name}_{refine}" if refine else parameter_name
-        self.display_name = display_name or f"{name}/{results_dir_name(results_param, run_id)}"
-        self.results_dir = resolve_path("results_path", results_path) / name / results_dir_name(results_param, run_id)
+        self.display_name = display_name or self.default_display_name()
+        self.results_dir = (resolve_path("results_path", results_path) / name
+                            / results_dir_name(self.results_label, run_id))
+
+    @property
+    def results_label(self) -> str:
+        """The parameter part of the results folder: ``<param>``, or ``<param>_<refine>`` with a refiner."""
+        return f"{self.parameter_name}_{self.refine}" if self.refine else self.parameter_name
+
+    def default_display_name(self) -> str:
+        """``name/<results label>[_run]``: the display name when none is given."""
+        return f"{self.name}/{results_dir_name(self.results_label, self.run_id)}"
 
     def with_refiner(self, refine: str) -> "Tracker":
         """A copy of this tracker definition with the box refiner ``refine`` plugged in (its own results folder
-        ``<param>_<refine>[_<run>]`` beside this one's; the display name gets ``+<refine>``)."""
+        ``<param>_<refine>[_<run>]`` beside this one's; a given display name gets ``+<refine>``)."""
         if self.refine:
             raise TrackerSpecError(f"{self.display_name} already has the refiner '{self.refine}'")
         refined = copy.copy(self)
@@ -69,7 +78,8 @@ class Tracker:
         suffix = "" if self.run_id is None else f"_{self.run_id:03d}"
         label = self.results_dir.name[:len(self.results_dir.name) - len(suffix)]
         refined.results_dir = self.results_dir.parent / f"{label}_{refine}{suffix}"
-        refined.display_name = f"{self.display_name}+{refine}"
+        default = self.display_name == self.default_display_name()
+        refined.display_name = refined.default_display_name() if default else f"{self.display_name}+{refine}"
         return refined
 
     def __repr__(self) -> str:
