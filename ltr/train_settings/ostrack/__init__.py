@@ -30,6 +30,8 @@ batch 2, four samples, 64 / 128 crops, validation every epoch, ViT-tiny networks
 """
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 import torch
@@ -38,13 +40,11 @@ from ltr.actors.ostrack import OSTrackActor
 from ltr.admin.environment import gather_missing
 from ltr.admin.loading import import_callable, network_file
 from ltr.admin.settings import Settings
-from ltr.data.loader import LTRLoader
 from ltr.data.ostrack_processing import OSTrackProcessing, ostrack_frame_transform, ostrack_joint_transform
-from ltr.data.sampler import TrackingSampler
 from ltr.models.backbone.vit import load_pretrained_vit
 from ltr.models.loss.ostrack_loss import OSTrackLoss
 from ltr.models.ostrack.ostrack import OSTrack
-from ltr.train_settings.bbreg import SMOKE_SEQUENCES, build_datasets, dataset_entry
+from ltr.train_settings.data import SMOKE_SEQUENCES, build_loaders, dataset_entry
 from ltr.trainers.ltr_trainer import LTRTrainer
 
 SMALL_CROPS = {"template": 64, "search": 128}  # 4 x 4 template and 8 x 8 search tokens
@@ -113,17 +113,7 @@ def ostrack_processing(settings: Settings, training: bool) -> OSTrackProcessing:
 
 def build_ostrack_loaders(settings: Settings) -> list:
     """``[train loader, val loader]`` of OSTrack samples, batches stacked as (1, B, ...)."""
-    loaders = []
-    for name, key, samples, training, interval in (
-            ("train", "train_data", settings.samples_per_epoch, True, 1),
-            ("val", "val_data", settings.val_samples_per_epoch, False, settings.val_epoch_interval)):
-        datasets, weights = build_datasets(settings, key)
-        sampler = TrackingSampler(datasets, weights, samples, max_gap=settings.max_gap,
-                                  processing=ostrack_processing(settings, training), frame_sample_mode="causal")
-        loaders.append(LTRLoader(name, sampler, training=training, batch_size=settings.batch_size,
-                                 num_workers=settings.num_workers, drop_last=True, stack_dim=1, seed=settings.seed,
-                                 epoch_interval=interval))
-    return loaders
+    return build_loaders(settings, partial(ostrack_processing, settings), "causal", stack_dim=1)
 
 
 def declare_ostrack_training_defaults(settings: Settings) -> None:

@@ -25,47 +25,36 @@ section 2):
   weight no validation loader is built.
 
 Settings declared (overridable with ``--set``): ``train_data`` / ``val_data`` ({entry: {dataset:
-one of :data:`DATASETS`, root (None: the dataset's path setting), options, weight}}; weight 0
+one of :data:`ltr.train_settings.data.DATASETS`, root (None: the dataset's path setting), options, weight}}; weight 0
 leaves an entry out), ``samples_per_epoch``, ``val_samples_per_epoch``, ``val_epoch_interval``,
 ``batch_size``, ``num_workers``, ``max_gap``, ``processing`` {search_area_factor, output_size,
 center_jitter, scale_jitter, grayscale_probability, brightness}, ``num_epochs``, ``lr``,
-``lr_step``, ``lr_gamma``, ``backbone_weights``. Smoke mode: two synthetic videos with masks
-(training and validation), batch 2, four samples per epoch, 128-pixel crops, random backbone.
+``lr_step``, ``lr_gamma``, ``backbone_weights``, ``backbone_pretrained`` (True: the backbone starts from
+``backbone_weights``; False: random initialisation, e.g. ``--set backbone_pretrained=False`` for studies on
+synthetic videos without ImageNet weights). Smoke mode: two synthetic videos with masks (training and
+validation), batch 2, four samples per epoch, 128-pixel crops, random backbone.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 import torch
 
 from ltr.actors.refine import RefineActor
-from ltr.admin.environment import MissingPathError
 from ltr.admin.loading import network_file
 from ltr.admin.settings import Settings
 from ltr.data.atom_processing import atom_frame_transform
-from ltr.data.loader import LTRLoader
 from ltr.data.refine_processing import RefineProcessing
-from ltr.data.sampler import TrackingSampler
 from ltr.data.transforms import ToGrayscale
-from ltr.dataset import (
-    Got10k,
-    ImagenetDET,
-    ImagenetVID,
-    Lasot,
-    MSCOCOSeq,
-    Saliency,
-    SyntheticVideo,
-    TrackingNet,
-    YouTubeVOS,
-)
 from ltr.models.backbone.resnet import load_pretrained
 from ltr.models.refine.alpharefine import AlphaRefineNet
-from ltr.train_settings.bbreg import SMOKE_SEQUENCES, dataset_entry
+from ltr.train_settings.data import SMOKE_SEQUENCES, dataset_entry
+from ltr.train_settings.data import build_loaders as build_data_loaders
 from ltr.trainers.ltr_trainer import LTRTrainer
 
-DATASETS = {"lasot": Lasot, "got10k": Got10k, "trackingnet": TrackingNet, "coco": MSCOCOSeq, "imagenetvid": ImagenetVID,
-            "imagenetdet": ImagenetDET, "youtubevos": YouTubeVOS, "saliency": Saliency, "synthetic": SyntheticVideo}
+MASK_MIN_SEQUENCE_LENGTH = 2
 SMOKE_OUTPUT_SIZE = 128  # the smallest crop with the 8 x 8 template kernel
 
 
@@ -92,6 +81,7 @@ def declare_defaults(settings: Settings) -> None:
     settings.lr = 1e-3
     settings.lr_step = 8
     settings.lr_gamma = 0.5
+    settings.backbone_pretrained = True
     if settings.smoke:
         root = str(Path(settings.env.workspace_path) / "smoke" / "synthetic_train")
         settings.train_data = {"synthetic": dataset_entry("synthetic", root=root, num_sequences=SMOKE_SEQUENCES)}
@@ -101,28 +91,7 @@ def declare_defaults(settings: Settings) -> None:
         settings.val_epoch_interval = 1
         settings.num_workers = 0
         settings.processing["output_size"] = SMOKE_OUTPUT_SIZE
-
-
-def build_datasets(settings: Settings, key: str) -> tuple:
-    """``([datasets], [weights])`` of the entries of ``settings.<key>`` of positive weight (may be empty).
-
-    Raises:
-        ValueError for an unknown dataset name; MissingPathError (naming the setting to change) when a
-        dataset's root is missing.
-    """
-    datasets, weights = [], []
-    for name, spec in getattr(settings, key).items():
-        if spec["weight"] <= 0:
-            continue
-        if spec["dataset"] not in DATASETS:
-            raise ValueError(f"settings.{key}.{name}.dataset = {spec['dataset']!r}; known: {sorted(DATASETS)}")
-        try:
-            datasets.append(DATASETS[spec["dataset"]](spec["root"], **spec["options"]))
-        except MissingPathError as err:
-            raise MissingPathError(f"{err} (settings.{key}.{name}: give --set {key}.{name}.root=DIR, or leave it "
-                                   f"out with --set {key}.{name}.weight=0)") from None
-        weights.append(spec["weight"])
-    return datasets, weights
+        settings.backbone_pretrained = False
 
 
 def refine_processing(settings: Settings, training: bool) -> RefineProcessing:
@@ -136,36 +105,22 @@ def refine_processing(settings: Settings, training: bool) -> RefineProcessing:
 
 def build_loaders(settings: Settings) -> list:
     """``[train loader]`` plus the validation loader when ``val_data`` has an entry of positive weight;
-    batches are (B, ...) (see :class:`~ltr.data.refine_processing.RefineProcessing`).
-
-    Raises:
-        ValueError when ``train_data`` has no entry of positive weight.
-    """
-    loaders = []
-    for name, key, samples, training, interval in (
-            ("train", "train_data", settings.samples_per_epoch, True, 1),
-            ("val", "val_data", settings.val_samples_per_epoch, False, settings.val_epoch_interval)):
-        datasets, weights = build_datasets(settings, key)
-        if not datasets:
-            if training:
-                raise ValueError("settings.train_data has no dataset of positive weight")
-            continue
-        sampler = TrackingSampler(datasets, weights, samples, max_gap=settings.max_gap,
-                                  processing=refine_processing(settings, training), frame_sample_mode="interval")
-        loaders.append(LTRLoader(name, sampler, training=training, batch_size=settings.batch_size,
-                                 num_workers=settings.num_workers, drop_last=True, seed=settings.seed,
-                                 epoch_interval=interval))
-    return loaders
+    batches are (B, ...) (see :class:`~ltr.data.refine_processing.RefineProcessing`). As in the published
+    sampler, a video with target masks needs only :data:`MASK_MIN_SEQUENCE_LENGTH` frames (YouTube-VOS
+    objects are often annotated in a few), the others the usual 20."""
+    return build_data_loaders(settings, partial(refine_processing, settings), "interval",
+                              min_sequence_length=lambda d: MASK_MIN_SEQUENCE_LENGTH if d.has_masks() else 20)
 
 
 def build_network(settings: Settings, constructor: Callable[..., AlphaRefineNet]) -> AlphaRefineNet:
-    """``constructor()`` with the backbone read from ``settings.backbone_weights`` (smoke: random weights).
+    """``constructor()`` with the backbone read from ``settings.backbone_weights`` when
+    ``settings.backbone_pretrained`` (else, and in smoke mode, random weights).
 
     The weights are loaded after construction, so the checkpoint's recorded constructor rebuilds the
     network without the weight file. Raises MissingPathError naming the setting when the file is missing.
     """
     net = constructor()
-    if not settings.smoke:
+    if settings.backbone_pretrained:
         path = network_file(settings.backbone_weights, what="ImageNet backbone weights (settings.backbone_weights, "
                                                             "--set backbone_weights=PATH)")
         load_pretrained(net.feature_extractor, path)
