@@ -4,8 +4,12 @@ DEMO_RESULTS := results/demo
 DEMO_WORKSPACE := workspace/fdsiamfc_demo
 STUDY_RESULTS := results/distill_study
 STUDY_WORKSPACE := workspace/distill_study
+CT_STUDY_RESULTS := results/compresstracker_study
+CT_STUDY_WORKSPACE := workspace/compresstracker_study
+REFINE_RESULTS := results/refine_study
+REFINE_WORKSPACE := workspace/refine_study
 
-.PHONY: install demo study test test-fast benchmark notebook clean
+.PHONY: install demo study ct-study refine-study test test-fast benchmark notebook clean
 
 install: .venv/.installed
 
@@ -24,6 +28,17 @@ demo: install
 # (GT only, TS, TS+AH, +Fidelity, CFKD, TSKD) trained on synthetic videos, tracked and profiled in one table.
 study: install
 	$(PYTHON) ltr/experiments/distill_study.py --workspace $(STUDY_WORKSPACE) --results-path $(STUDY_RESULTS)
+
+# CompressTracker's ablation in miniature (CPU, about 20 minutes): a ViT-tiny OSTrack teacher from scratch and
+# CT-4 students (GT only, + replacement, + prediction guidance, + feature mimicking, all three, fixed p = 0.5)
+# plus CT-2, trained on synthetic videos, tracked and profiled in one table.
+ct-study: install
+	$(PYTHON) ltr/experiments/compresstracker_study.py --workspace $(CT_STUDY_WORKSPACE) --results-path $(CT_STUDY_RESULTS)
+
+# Alpha-Refine in miniature (CPU, about 18 minutes): the ResNet-18 refiner trained on synthetic videos with masks,
+# KCF, the published FDSiamFC_30 and SiamFC, an ATOM and a CompressTracker student tracked with and without it.
+refine-study: install
+	$(PYTHON) ltr/experiments/refine_study.py --workspace $(REFINE_WORKSPACE) --results-path $(REFINE_RESULTS)
 
 test: install
 	$(PYTHON) -m pytest -q tests
@@ -48,4 +63,5 @@ notebook: install
 	.venv/bin/jupyter notebook pytracking/notebooks/analyze_results.ipynb
 
 clean:
-	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) $(STUDY_RESULTS) $(STUDY_WORKSPACE) .pytest_cache
+	rm -rf $(DEMO_RESULTS) $(DEMO_WORKSPACE) $(STUDY_RESULTS) $(STUDY_WORKSPACE) $(CT_STUDY_RESULTS) \
+		$(CT_STUDY_WORKSPACE) $(REFINE_RESULTS) $(REFINE_WORKSPACE) .pytest_cache

@@ -12,6 +12,10 @@ once for the whole batch: student block with probability p, else the teacher's r
 feature mimicking (each stage output vs the teacher's block output at layer (k + 1) r - 1) to
 OSTrack's task loss. Validation runs the pure student.
 
+The paper's ablation switches: without replacement every iteration runs the pure student (p = 1);
+the ``'fixed'`` schedule keeps p = ``p_start``; a zero weight drops a distillation term, and with both
+weights zero the teacher does not run at all.
+
 The teacher, including the blocks the training path borrows from it, runs in evaluation mode; the
 published code ran its frozen copies of the teacher blocks inside the student in training mode,
 where stochastic depth drops their residual branches.
@@ -31,6 +35,8 @@ from ltr.models.loss.ostrack_loss import OSTrackLoss, feature_mimicking_loss, pr
 from ltr.models.ostrack.ostrack import OSTrack
 
 P_START = 0.5
+P_SCHEDULES = ("progressive", "fixed")
+"""Replacement-probability schedules: :func:`replacement_probability`, or p = ``p_start`` throughout."""
 SCHEDULE_FRACTION = 10  # p stays at p_start for the first and at 1 for the last num_epochs // 10 epochs
 
 
@@ -143,14 +149,16 @@ class StageReplacementNet(nn.Module):
         self.teacher.eval()
         return self
 
-    def forward(self, template: torch.Tensor, search: torch.Tensor, student_stages: Sequence[bool]) -> dict:
-        """Training path and teacher on the same crops.
+    def forward(self, template: torch.Tensor, search: torch.Tensor, student_stages: Sequence[bool],
+                with_teacher: bool = True) -> dict:
+        """Training path and (``with_teacher``) teacher on the same crops.
 
         Args:
             template: (B, 3, Hz, Wz) template crops.
             search: (B, 3, Hx, Wx) search crops.
             student_stages: N booleans, True where stage k runs student block k, False where it runs
                 teacher blocks k r .. k r + r - 1; all True is the pure student.
+            with_teacher: also run the pure teacher (False: the result has no ``teacher_*`` entries).
         Returns:
             ``pred``: :meth:`OSTrack.head` dict of the training path (student embedding, the chosen
             blocks, student norm and head); ``stage_outputs``: N (B, Nz + Nx, C) token tensors after
@@ -167,10 +175,11 @@ class StageReplacementNet(nn.Module):
             for block in blocks:
                 tokens = block(tokens)
             stage_outputs.append(tokens)
-        with torch.no_grad():
-            teacher_pred, teacher_outputs = self.teacher_forward(template, search)
-        return {"pred": self.student.head(backbone.norm(tokens)), "stage_outputs": stage_outputs,
-                "teacher_pred": teacher_pred, "teacher_stage_outputs": teacher_outputs}
+        out = {"pred": self.student.head(backbone.norm(tokens)), "stage_outputs": stage_outputs}
+        if with_teacher:
+            with torch.no_grad():
+                out["teacher_pred"], out["teacher_stage_outputs"] = self.teacher_forward(template, search)
+        return out
 
     def teacher_forward(self, template: torch.Tensor, search: torch.Tensor) -> tuple[dict, list[torch.Tensor]]:
         """The teacher's :meth:`OSTrack.head` dict and its (B, Nz + Nx, C) block outputs at layers (k + 1) r - 1."""
@@ -187,25 +196,36 @@ class StageReplacementNet(nn.Module):
 class CompressTrackerActor(BaseActor):
     """CompressTracker's replacement training of ``net`` (a :class:`StageReplacementNet`).
 
-    Training iterations draw the stages with p = :func:`replacement_probability` (epoch,
-    ``num_epochs``, ``p_start``); evaluation (validation loaders) runs the pure student (p = 1).
-    Loss ``L_track + w_pred * L_pred + w_feat * L_feat``: L_track the ``objective`` (OSTrack's task loss
-    of the training path's prediction), L_pred :func:`prediction_guidance_loss` to the teacher's boxes
-    with the objective's GIoU and L1 weights (2, 5), L_feat :func:`feature_mimicking_loss`.
+    Training iterations draw the stages with p = :meth:`replacement_p`: :func:`replacement_probability`
+    (epoch, ``num_epochs``, ``p_start``) under the ``'progressive'`` schedule, ``p_start`` under ``'fixed'``,
+    1 (the pure student) without ``replacement``; evaluation (validation loaders) runs the pure student
+    (p = 1). Loss ``L_track + w_pred * L_pred + w_feat * L_feat``: L_track the ``objective`` (OSTrack's task
+    loss of the training path's prediction), L_pred :func:`prediction_guidance_loss` to the teacher's boxes
+    with the objective's GIoU and L1 weights (2, 5), L_feat :func:`feature_mimicking_loss`. With
+    ``w_pred`` = ``w_feat`` = 0 the loss is L_track alone and the teacher does not run.
 
     Statistics: ``Loss/total``, ``Loss/giou``, ``Loss/l1``, ``Loss/focal`` (terms of L_track), ``Loss/pred``,
-    ``Loss/feat`` (unweighted), ``IoU`` and ``p`` (the iteration's replacement probability). Checkpoints
-    hold the student only (:meth:`checkpoint_net`).
+    ``Loss/feat`` (unweighted; only when the teacher runs), ``IoU`` and ``p`` (the iteration's replacement
+    probability). Checkpoints hold the student only (:meth:`checkpoint_net`).
+
+    Raises:
+        ValueError: ``p_schedule`` not in :data:`P_SCHEDULES`, or a schedule argument out of range
+            (see :func:`replacement_probability`).
     """
 
     def __init__(self, net: StageReplacementNet, objective: Optional[OSTrackLoss] = None, num_epochs: int = 500,
-                 p_start: float = P_START, w_pred: float = 1.0, w_feat: float = 0.2) -> None:
+                 p_start: float = P_START, w_pred: float = 1.0, w_feat: float = 0.2, replacement: bool = True,
+                 p_schedule: str = "progressive") -> None:
         super().__init__(net, objective if objective is not None else OSTrackLoss())
+        if p_schedule not in P_SCHEDULES:
+            raise ValueError(f"CompressTrackerActor: p_schedule must be one of {P_SCHEDULES}, got {p_schedule!r}")
         replacement_probability(1, num_epochs, p_start)  # validates the schedule's arguments
         self.num_epochs = num_epochs
         self.p_start = p_start
         self.w_pred = w_pred
         self.w_feat = w_feat
+        self.replacement = replacement
+        self.p_schedule = p_schedule
         self.training = True
 
     def train(self, mode: bool = True) -> None:
@@ -216,21 +236,31 @@ class CompressTrackerActor(BaseActor):
         """The student network."""
         return unwrap(self.net).student
 
+    def replacement_p(self) -> float:
+        """The replacement probability of training iterations in the current epoch (class doc)."""
+        if not self.replacement:
+            return 1.0
+        if self.p_schedule == "fixed":
+            return self.p_start
+        return replacement_probability(self.epoch, self.num_epochs, self.p_start)
+
     def __call__(self, data: dict) -> tuple[torch.Tensor, dict[str, float]]:
         template, search, gt_boxes = template_search_pair(data)
         model = unwrap(self.net)
         if self.training:
-            p = replacement_probability(self.epoch, self.num_epochs, self.p_start)
+            p = self.replacement_p()
             stages = draw_student_stages(model.num_stages, p)
         else:
             p, stages = 1.0, [True] * model.num_stages
-        out = self.net(template, search, stages)
-        track, terms = self.objective(out["pred"], gt_boxes)
-        pred_loss = prediction_guidance_loss(out["pred"]["pred_boxes"], out["teacher_pred"]["pred_boxes"],
-                                             self.objective.w_giou, self.objective.w_l1)
-        feat_loss = feature_mimicking_loss(out["stage_outputs"], out["teacher_stage_outputs"],
-                                           model.student.backbone.search_grid ** 2)
-        total = track + self.w_pred * pred_loss + self.w_feat * feat_loss
-        stats = track_stats(total, terms)
-        stats.update({"Loss/pred": pred_loss.item(), "Loss/feat": feat_loss.item(), "p": p})
-        return total, stats
+        distilled = self.w_pred > 0 or self.w_feat > 0
+        out = self.net(template, search, stages, with_teacher=distilled)
+        total, terms = self.objective(out["pred"], gt_boxes)
+        extra = {"p": p}
+        if distilled:
+            pred_loss = prediction_guidance_loss(out["pred"]["pred_boxes"], out["teacher_pred"]["pred_boxes"],
+                                                 self.objective.w_giou, self.objective.w_l1)
+            feat_loss = feature_mimicking_loss(out["stage_outputs"], out["teacher_stage_outputs"],
+                                               model.student.backbone.search_grid ** 2)
+            total = total + self.w_pred * pred_loss + self.w_feat * feat_loss
+            extra.update({"Loss/pred": pred_loss.item(), "Loss/feat": feat_loss.item()})
+        return total, {**track_stats(total, terms), **extra}

@@ -12,14 +12,22 @@ published configs, ``../shared/reference/methods/compresstracker.md``):
   else from ``teacher_constructor`` (``ostrack_vitb_256``), loaded strictly and frozen;
 - student ``student`` (``compresstracker_vitb_256``) with ``num_layers`` blocks, initialised from the
   teacher (:func:`~ltr.models.ostrack.student_init_from_teacher`); all its parameters train;
-- replacement probability from ``p_start`` 0.5 to 1 (:func:`~ltr.actors.ostrack.replacement_probability`
-  over ``num_epochs``); loss ``L_track + w_pred * L_pred + w_feat * L_feat`` with L_track =
-  ``w_giou`` 2 * GIoU + ``w_l1`` 5 * L1 + ``w_focal`` 1 * focal, ``w_pred`` 1.0, ``w_feat`` 0.2 (``loss``);
+- replacement (``replacement`` True) with the probability rising from ``p_start`` 0.5 to 1
+  (``p_schedule`` 'progressive': :func:`~ltr.actors.ostrack.replacement_probability` over ``num_epochs``);
+  loss ``L_track + w_pred * L_pred + w_feat * L_feat`` with L_track = ``w_giou`` 2 * GIoU + ``w_l1`` 5 * L1
+  + ``w_focal`` 1 * focal, ``w_pred`` 1.0, ``w_feat`` 0.2 (``loss``);
 - AdamW with one learning rate ``lr`` 4e-5 (the published 4e-4 times its 0.1 multiplier), weight decay
   1e-4, StepLR(``lr_step`` 400, ``lr_gamma`` 0.1), 500 epochs, gradient norm clipped to 0.1, FP32.
 
 Stochastic depth: teacher block i has rate ``drop_path_rate * i / (D - 1)`` (linspace(0, 0.1, 12)); student
 block j gets the rate of teacher block j r, as in the published code (:func:`student_drop_path_rate`).
+
+The paper's ablation switches these off: ``replacement=False`` trains the pure student alone
+(p = 1; "GT only" with ``loss.w_pred=0 loss.w_feat=0``), ``p_schedule=fixed`` keeps p = ``p_start`` in every
+epoch, ``loss.w_pred=0`` / ``loss.w_feat=0`` drop prediction guidance / feature mimicking (with both zero
+the teacher only initialises the student and provides the replaced stages)::
+
+    python ltr/run_training.py compresstracker vitb_256_4 --set replacement=False loss.w_pred=0 loss.w_feat=0
 
 Checkpoints hold the pure student in the released layout (``backbone.distill_blocks.*``) with its
 constructor, so ``ltr.admin.loading.load_network(file)`` rebuilds it. Smoke mode: a random
@@ -29,10 +37,10 @@ from __future__ import annotations
 
 import torch
 
-from ltr.actors.ostrack import CompressTrackerActor, StageReplacementNet
+from ltr.actors.ostrack import P_SCHEDULES, CompressTrackerActor, StageReplacementNet
 from ltr.admin.environment import gather_missing
 from ltr.admin.loading import CheckpointError, import_callable
-from ltr.admin.settings import Settings
+from ltr.admin.settings import SettingError, Settings
 from ltr.models.loss.ostrack_loss import OSTrackLoss
 from ltr.models.ostrack.ostrack import OSTrack, student_init_from_teacher
 from ltr.train_settings.distillation import build_teacher as load_teacher_file
@@ -59,6 +67,8 @@ def declare_compresstracker_defaults(settings: Settings, num_layers: int, cpu_st
     settings.teacher_path = "OSTrack_ep0300.pth.tar"
     settings.teacher_constructor = "ltr.models.ostrack.ostrack_vitb_256"
     settings.drop_path_rate = 0.1
+    settings.replacement = True
+    settings.p_schedule = "progressive"
     settings.p_start = 0.5
     settings.loss = {"w_giou": 2.0, "w_l1": 5.0, "w_focal": 1.0, "w_pred": 1.0, "w_feat": 0.2}
     settings.num_epochs = 500
@@ -106,13 +116,18 @@ def build_student(settings: Settings, teacher: OSTrack) -> OSTrack:
 
 def train_compresstracker(settings: Settings) -> None:
     """Build teacher, student, loaders and AdamW from ``settings`` and train ``num_epochs`` epochs; every
-    missing input (teacher file, datasets) is reported in one MissingPathError."""
+    missing input (teacher file, datasets) is reported in one MissingPathError; an unknown ``p_schedule`` is a
+    SettingError."""
+    if settings.p_schedule not in P_SCHEDULES:
+        raise SettingError(f"settings.p_schedule must be one of {', '.join(P_SCHEDULES)}, "
+                           f"got '{settings.p_schedule}'")
     teacher, loaders = gather_missing(lambda: build_teacher(settings), lambda: build_ostrack_loaders(settings))
     student = build_student(settings, teacher)
     loss = dict(settings.loss)
     weights = {"w_pred": loss.pop("w_pred"), "w_feat": loss.pop("w_feat")}
     actor = CompressTrackerActor(StageReplacementNet(student, teacher), OSTrackLoss(**loss),
-                                 num_epochs=settings.num_epochs, p_start=settings.p_start, **weights)
+                                 num_epochs=settings.num_epochs, p_start=settings.p_start, **weights,
+                                 replacement=settings.replacement, p_schedule=settings.p_schedule)
     optimizer = torch.optim.AdamW(student.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=settings.lr_step, gamma=settings.lr_gamma)
     # stages that ran teacher blocks leave their student block without a gradient in that iteration
