@@ -1,17 +1,22 @@
 """Tracking speed of SiamFC, FDSiamFC_30, FDSiamFC_15 and OpenCV's CSRT on the same frames (not a test).
 
     python benchmarks/siamfc_speed.py [--dataset D --sequence S [--dataset-path DIR]] [--frames N]
-                                      [--threads T] [--device cpu|cuda] [--repeats R] [--trained]
+                                      [--threads T] [--device cpu|cuda] [--repeats R] [--random-weights]
 
-Frames: by default the first sequence of the synthetic benchmark (generated in memory, seed 0);
-with ``--dataset/--sequence`` a benchmark sequence (images read beforehand). Every tracker is
+Frames: by default the real OTB sequence Football1 of ../shared/data/otb_sample (352 x 288), or the
+first synthetic sequence (generated in memory, seed 0) when ../shared is absent; with
+``--dataset/--sequence`` a benchmark sequence. Images are read beforehand. Networks: the published
+files (the original SiamFC-3s, the official FDSiamFC_30 and FDSiamFC_15: parameter files
+``siamfc_original``, ``fdsiamfc_30_official``, ``fdsiamfc_15_official``) from the network folder
+(``PYTRACKING_NETWORK_PATH``, default ../shared/networks when present), random weights with
+``--random-weights`` or when a file is missing (speed does not depend on them). Every tracker is
 initialised on the first frame's ground-truth box and timed over the other frames exactly as
-``pytracking/run_profile.py`` times FPS (tracking steps only, after a short warm-up). The
-networks have random weights (speed does not depend on them) unless ``--trained``. Each
-tracker runs ``--repeats`` times and the best FPS is reported (the run least disturbed by
-other processes, as ``timeit`` does). Prints the FPS and the ratios
-FD15/SiamFC (goal >= 2.2) and FD15/CSRT (goal > 1). CSRT comes from opencv-contrib-python-headless
-(``pip install -e .[benchmark]``); without it CSRT is skipped.
+``pytracking/run_profile.py`` times FPS (tracking steps only, after a short warm-up), with its
+``num_threads`` parameter as torch's intra-op threads unless ``--threads`` is given. Each tracker runs
+``--repeats`` times and the best FPS is reported (the run least disturbed by other processes, as
+``timeit`` does). Prints the FPS and the ratios FD15/SiamFC (goal >= 2.2) and FD15/CSRT (goal > 1).
+CSRT comes from opencv-contrib-python-headless (``pip install -e .[benchmark]``); without it CSRT is
+skipped.
 """
 from __future__ import annotations
 
@@ -31,8 +36,12 @@ import torch  # noqa: E402
 from ltr.data.synthetic import generate_sequences  # noqa: E402
 from pytracking.analysis.profiling import build_tracker, load_frames, measure_fps, random_weights_net_path  # noqa: E402
 from pytracking.evaluation.datasets import DATASETS  # noqa: E402
+from pytracking.evaluation.tracker import intra_op_threads  # noqa: E402
 
-SIAMFC_PARAMS = (("SiamFC", "default"), ("FDSiamFC_30", "fdsiamfc_30"), ("FDSiamFC_15", "fdsiamfc_15"))
+SIAMFC_PARAMS = (("SiamFC", "siamfc_original"), ("FDSiamFC_30", "fdsiamfc_30_official"),
+                 ("FDSiamFC_15", "fdsiamfc_15_official"))
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_SEQUENCE = ("otb", SHARED / "data" / "otb_sample", "Football1")
 GOALS = (("FDSiamFC_15", "SiamFC", 2.2, ">="), ("FDSiamFC_15", "CSRT", 1.0, ">"))
 
 
@@ -72,18 +81,22 @@ def main() -> None:
     parser.add_argument("--dataset-path", default=None)
     parser.add_argument("--sequence", default=None)
     parser.add_argument("--frames", type=int, default=None, help="use only the first N frames")
-    parser.add_argument("--threads", type=int, default=os.cpu_count(),
-                        help="torch and OpenCV threads (default: all cores)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch and OpenCV threads (default: each tracker's num_threads parameter)")
     parser.add_argument("--device", default="cpu", help="device of the SiamFC networks (default cpu)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per tracker; the best FPS is reported")
-    parser.add_argument("--trained", action="store_true",
-                        help="load the parameter files' networks instead of random weights")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="random-weight networks instead of the published files")
     args = parser.parse_args()
     if (args.dataset is None) != (args.sequence is None):
         parser.error("--dataset and --sequence go together")
 
-    torch.set_num_threads(args.threads)
-    cv2.setNumThreads(args.threads)
+    if (SHARED / "networks").is_dir():
+        os.environ.setdefault("PYTRACKING_NETWORK_PATH", str(SHARED / "networks"))
+    if args.threads is not None:
+        cv2.setNumThreads(args.threads)
+    if not args.dataset and DEFAULT_SEQUENCE[1].is_dir():
+        args.dataset, args.dataset_path, args.sequence = DEFAULT_SEQUENCE
     if args.dataset:
         images, box, seq_name = load_frames(args.dataset, args.sequence, args.dataset_path, args.frames)
         source = f"{args.dataset}/{seq_name}"
@@ -91,17 +104,24 @@ def main() -> None:
         images, box, source = synthetic_frames()
         images = images[:args.frames] if args.frames else images
     height, width = images[0].shape[:2]
-    print(f"{len(images)} frames of {source} ({width}x{height}); {args.threads} torch/OpenCV threads; "
-          f"SiamFC networks on {args.device} with {'trained' if args.trained else 'random'} weights; "
-          f"best of {args.repeats} runs")
+    print(f"{len(images)} frames of {source} ({width}x{height}); SiamFC networks on {args.device}; best of "
+          f"{args.repeats} runs")
 
     fps = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, param in SIAMFC_PARAMS:
-            net_path = None if args.trained else random_weights_net_path("siamfc", param, Path(tmp) / param)
+            net_path, weights = None, "published"
+            try:
+                build_tracker("siamfc", param, "cpu")
+            except FileNotFoundError:
+                args.random_weights = True
+            if args.random_weights:
+                net_path, weights = random_weights_net_path("siamfc", param, Path(tmp) / param), "random"
             tracker = build_tracker("siamfc", param, args.device, net_path)
-            fps[label] = max(measure_fps(tracker, images, box) for _ in range(args.repeats))
-            print(f"  {label:<12} {fps[label]:8.1f} FPS")
+            with intra_op_threads(args.threads or tracker.params.get("num_threads", None)):
+                fps[label] = max(measure_fps(tracker, images, box) for _ in range(args.repeats))
+                threads = torch.get_num_threads()
+            print(f"  {label:<12} {fps[label]:8.1f} FPS  ({weights} weights, {threads} torch threads)")
     create = csrt_factory()
     if create is None:
         print("  CSRT         skipped: OpenCV's contrib trackers are not installed "
