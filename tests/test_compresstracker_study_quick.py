@@ -1,7 +1,5 @@
 """CompressTracker's ablation in miniature (``ltr/experiments/compresstracker_study.py``) end to end in its quick
 mode, and the training switches its rows use (``ltr/train_settings/compresstracker``, ``ltr/actors/ostrack.py``)."""
-import contextlib
-import io
 import math
 
 import pytest
@@ -11,8 +9,10 @@ from ltr import run_training
 from ltr.actors.ostrack import CompressTrackerActor
 from ltr.admin.settings import Settings
 from ltr.experiments import compresstracker_study as study_module
+from ltr.experiments.common import file_tag
 from ltr.train_settings.compresstracker import declare_compresstracker_defaults
 from tests.ltr.test_compresstracker_actor import make_batch, make_net
+from tests.study_helpers import run_study_twice, table_rows
 
 ROWS = ["CT-4: GT only", "CT-4: + replacement", "CT-4: + replacement + prediction guidance",
         "CT-4: + replacement + feature mimicking", "CT-4: all three (progressive p)", "CT-4: all three, fixed p = 0.5",
@@ -20,25 +20,11 @@ ROWS = ["CT-4: GT only", "CT-4: + replacement", "CT-4: + replacement + predictio
 PROFILE_TITLES = ["Params (K)", "Leaf params (K)", "MACs/frame (M)", "MACs conv+linear (M)", "CPU FPS"]
 
 
-def table_rows(table: str) -> dict:
-    """``{row label: [cell strings]}`` of a table printed by :func:`pytracking.analysis.tables.format_table`."""
-    rows = {}
-    for line in table.splitlines()[2:]:
-        label, *cells = (cell.strip() for cell in line.split("|"))
-        rows[label] = cells
-    return rows
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory, synthetic_root):
     """The quick study run twice into the same folders: ``{'first', 'second' (reports), 'second_output', 'out'}``."""
-    out = tmp_path_factory.mktemp("compresstracker_study")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTRACKING_SYNTHETIC_PATH", str(synthetic_root))
-        first = study_module.run_study(study_module.QUICK, out / "ws", out / "results")
-        with contextlib.redirect_stdout(io.StringIO()) as second_output:
-            second = study_module.run_study(study_module.QUICK, out / "ws", out / "results")
-    return {"first": first, "second": second, "second_output": second_output.getvalue(), "out": out}
+    return run_study_twice(study_module.run_study, study_module.QUICK,
+                           tmp_path_factory.mktemp("compresstracker_study"), synthetic_root)
 
 
 @pytest.mark.slow
@@ -94,7 +80,17 @@ def test_students_are_trained_from_the_teachers_final_checkpoint_in_one_folder_e
     assert checkpoints["teacher"].name == f"OSTrack_ep{study_module.QUICK.teacher_epochs:04d}.pth.tar"
     folders = {checkpoints[key].parents[3] for key, *_ in study_module.students(study_module.QUICK)}
     assert len(folders) == len(ROWS) - 1
-    assert all(folder.parent.name.endswith(study_module.file_tag(checkpoints["teacher"])) for folder in folders)
+    assert all(folder.parent.name.endswith(file_tag(checkpoints["teacher"])) for folder in folders)
+
+
+@pytest.mark.slow
+def test_other_experiments_find_the_full_methods_student_at_the_first_depth_without_training(study):
+    found = study_module.find_or_train_student(study_module.QUICK, study["out"] / "ws", may_train=False)
+    assert found == study["first"]["checkpoints"]["n4_all"]
+
+
+def test_no_student_is_found_in_a_workspace_without_the_study(tmp_path):
+    assert study_module.find_or_train_student(study_module.DEFAULT, tmp_path, may_train=False) is None
 
 
 @pytest.mark.slow

@@ -1,38 +1,18 @@
 """The miniature distillation study (``ltr/experiments/distill_study.py``) end to end in its quick mode."""
-import contextlib
-import io
-import os
-
 import pytest
 
-from ltr.experiments import distill_study
+from ltr.experiments import common, distill_study
+from tests.study_helpers import run_study_twice, table_rows
 
 ROWS = ["GT only", "TS", "TS+AH", "TS+AH+Fidelity", "+CF multi-task (CFKD)", "TSKD (Liu)",
         "Teacher (atom_resnet18medium)"]
 
 
-def table_rows(table: str) -> dict:
-    """``{row label: [cell strings]}`` of a table printed by :func:`pytracking.analysis.tables.format_table`."""
-    rows = {}
-    for line in table.splitlines()[2:]:
-        label, *cells = (cell.strip() for cell in line.split("|"))
-        rows[label] = cells
-    return rows
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory, synthetic_root):
     """The quick study run twice into the same folders: ``{'first', 'second' (reports), 'second_output', 'out'}``."""
-    out = tmp_path_factory.mktemp("distill_study")
-    with pytest.MonkeyPatch.context() as patch:
-        for key in [k for k in os.environ if k.startswith("PYTRACKING_")]:
-            patch.delenv(key)
-        patch.setenv("PYTRACKING_CONFIG", str(out / "absent.json"))
-        patch.setenv("PYTRACKING_SYNTHETIC_PATH", str(synthetic_root))
-        first = distill_study.run_study(distill_study.QUICK, out / "ws", out / "results")
-        with contextlib.redirect_stdout(io.StringIO()) as second_output:
-            second = distill_study.run_study(distill_study.QUICK, out / "ws", out / "results")
-    return {"first": first, "second": second, "second_output": second_output.getvalue(), "out": out}
+    return run_study_twice(distill_study.run_study, distill_study.QUICK,
+                           tmp_path_factory.mktemp("distill_study"), synthetic_root)
 
 
 @pytest.mark.slow
@@ -79,7 +59,17 @@ def test_students_are_distilled_from_the_teachers_final_checkpoint(study):
     checkpoints = study["first"]["checkpoints"]
     assert checkpoints["teacher"].name == f"ATOMnet_ep{distill_study.QUICK.teacher_epochs:04d}.pth.tar"
     assert checkpoints["cfkd"].parents[3].name.endswith(
-        distill_study.file_tag(checkpoints["teacher"]))
+        common.file_tag(checkpoints["teacher"]))
+
+
+@pytest.mark.slow
+def test_other_experiments_find_the_cfkd_student_without_training(study):
+    found = distill_study.find_or_train_student(distill_study.QUICK, study["out"] / "ws", may_train=False)
+    assert found == study["first"]["checkpoints"]["cfkd"]
+
+
+def test_no_student_is_found_in_a_workspace_without_the_study(tmp_path):
+    assert distill_study.find_or_train_student(distill_study.DEFAULT, tmp_path, may_train=False) is None
 
 
 @pytest.mark.slow
@@ -97,12 +87,12 @@ def test_trackers_use_the_checkpoint_the_crop_size_and_the_backbones_parameter_f
                                                          ("ltr.models.bbreg.atom.atom_mobilenetsmall",
                                                           "mobilenetsmall")])
 def test_parameter_file_is_the_backbones_or_the_default(constructor, parameter_file):
-    assert distill_study.atom_parameter_file(constructor) == parameter_file
+    assert common.atom_parameter_file(constructor) == parameter_file
 
 
 @pytest.mark.parametrize("epochs, step", [(1, 1), (4, 3), (8, 6)])
 def test_learning_rate_drops_once_after_three_quarters_of_the_epochs(epochs, step):
-    assert distill_study.lr_step(epochs) == step
+    assert common.lr_step(epochs) == step
 
 
 def test_crop_size_not_a_multiple_of_16_is_rejected_naming_the_flag(capsys):

@@ -1,6 +1,4 @@
 """The miniature Alpha-Refine study (``ltr/experiments/refine_study.py``): its quick mode end to end, and its parts."""
-import contextlib
-import io
 import math
 
 import pytest
@@ -9,30 +7,16 @@ import torch
 from ltr.experiments import refine_study
 from ltr.experiments.common import file_tag
 from pytracking.evaluation.tracker import Tracker
-
-
-def table_rows(table: str) -> dict:
-    """``{row label: [cell strings]}`` of a table printed by :func:`pytracking.analysis.tables.format_table`."""
-    rows = {}
-    for line in table.splitlines()[2:]:
-        label, *cells = (cell.strip() for cell in line.split("|"))
-        rows[label] = cells
-    return rows
+from tests.study_helpers import run_study_twice, table_rows
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory, synthetic_root):
     """The quick study run twice into the same folders: ``{'first', 'second' (reports), 'second_output', 'out'}``."""
     out = tmp_path_factory.mktemp("refine_study")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTRACKING_CONFIG", str(out / "absent.json"))
-        patch.setenv("PYTRACKING_SYNTHETIC_PATH", str(synthetic_root))
-        patch.setenv("PYTRACKING_WORKSPACE_PATH", str(out / "no_other_studies"))
-        patch.setenv("PYTRACKING_NETWORK_PATH", str(out / "networks"))
-        first = refine_study.run_study(refine_study.QUICK, out / "ws", out / "results")
-        with contextlib.redirect_stdout(io.StringIO()) as second_output:
-            second = refine_study.run_study(refine_study.QUICK, out / "ws", out / "results")
-    return {"first": first, "second": second, "second_output": second_output.getvalue(), "out": out}
+    return run_study_twice(refine_study.run_study, refine_study.QUICK,
+                           out, synthetic_root, {"PYTRACKING_WORKSPACE_PATH": str(out / "no_other_studies"),
+                                                 "PYTRACKING_NETWORK_PATH": str(out / "networks")})
 
 
 @pytest.mark.slow

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -61,19 +60,14 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
-from ltr.admin.file_io import atomic_write_text  # noqa: E402
-from ltr.data.image_loader import imread_rgb  # noqa: E402
 from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import benchmarks, evaluate, file_tag, profile, speed_sequence  # noqa: E402
-from ltr.experiments.distill_study import SCORE_COLUMNS, TRACKING_THREADS, train_run  # noqa: E402
-from pytracking.analysis.profiling import count_parameters, frame_macs  # noqa: E402
-from pytracking.analysis.tables import format_table  # noqa: E402
-from pytracking.evaluation.data import Sequence as TrackingSequence  # noqa: E402
-from pytracking.evaluation.tracker import Tracker, intra_op_threads  # noqa: E402
+from ltr.experiments.common import (TRACKING_THREADS, ablation_report, benchmarks, file_tag,  # noqa: E402
+                                    final_checkpoint, mode_folder, speed_sequence, study_parser,
+                                    synthetic_data_overrides, train_run)
+from pytracking.evaluation.tracker import intra_op_threads  # noqa: E402
 
 TEACHER_DEPTH = 12  # ostrack_vit_tiny's blocks
 PATCH = 16
-TRAIN_SEED, VAL_SEED = 1, 2  # synthetic training / validation videos (the benchmark uses seed 0)
 DEFAULT_TEACHER_LR = 1e-3
 DEFAULT_STUDENT_LR = 4e-4
 TEACHER_LABEL = "Teacher (OSTrack ViT-tiny, 12 blocks)"
@@ -178,19 +172,16 @@ def students(config: StudyConfig) -> list:
     return [(f"n{n}_{variant.key}", f"CT-{n}: {variant.label}", n, variant) for n, variant in rows]
 
 
-def synthetic_entry(root: Path, seed: int, count: int) -> str:
-    """A ``train_data`` / ``val_data`` value: ``count`` synthetic videos of ``seed`` generated under ``root``."""
-    spec = {"synthetic": {"dataset": "synthetic", "root": str(root), "weight": 1,
-                          "options": {"seed": seed, "num_sequences": count}}}
-    return json.dumps(spec, separators=(",", ":"))
+def default_workspace(config: StudyConfig) -> Path:
+    """``<workspace_path>/compresstracker_study`` (``compresstracker_study_<name>`` for configurations other than
+    :data:`DEFAULT`)."""
+    return mode_folder("workspace_path", "compresstracker_study", config.name, DEFAULT.name)
 
 
 def shared_overrides(config: StudyConfig, data: Path) -> list:
     """``--set`` items shared by every run: synthetic data (generated under ``data``), crops, batch, samples
     per epoch, validation every epoch, loader workers, no stochastic depth."""
-    train, val = config.train_sequences, config.val_sequences
-    return [f"train_data={synthetic_entry(data / f'synthetic_train_{train}', TRAIN_SEED, train)}",
-            f"val_data={synthetic_entry(data / f'synthetic_val_{val}', VAL_SEED, val)}",
+    return [*synthetic_data_overrides(data, config.train_sequences, config.val_sequences),
             f"processing.output_size.template={config.template_size}",
             f"processing.output_size.search={config.search_size}", f"batch_size={config.batch_size}",
             f"samples_per_epoch={config.samples_per_epoch}", f"val_samples_per_epoch={config.val_samples_per_epoch}",
@@ -203,20 +194,54 @@ def run_folder(config: StudyConfig, role: str, epochs: int, lr: float) -> str:
            f"{config.samples_per_epoch}_lr{lr:g}"
 
 
+def teacher_folder(config: StudyConfig, workspace: Path) -> Path:
+    """The teacher's run folder in ``workspace``."""
+    return workspace / run_folder(config, "teacher", config.teacher_epochs, config.teacher_lr)
+
+
+def student_folder(config: StudyConfig, workspace: Path, teacher: Path, key: str) -> Path:
+    """The run folder of student ``key`` in ``workspace``: ``<students folder>_t<teacher file hash>/<key>``."""
+    return workspace / f"{run_folder(config, 'students', config.epochs, config.student_lr)}_t{file_tag(teacher)}" / key
+
+
+def train_teacher(config: StudyConfig, workspace: Path) -> Path:
+    """Train the teacher (``ostrack vit_tiny`` at ``config.teacher_lr``) unless finished; its final checkpoint."""
+    return train_run("ostrack", "vit_tiny", teacher_folder(config, workspace), config.device, config.teacher_epochs,
+                     [*shared_overrides(config, workspace / "data"), f"lr={config.teacher_lr}"])
+
+
+def train_student(config: StudyConfig, workspace: Path, teacher: Path, key: str, num_layers: int,
+                  variant: Variant) -> Path:
+    """Train student ``key`` (``num_layers`` blocks, the switches of ``variant``) from ``teacher`` unless finished;
+    its final checkpoint."""
+    overrides = [*shared_overrides(config, workspace / "data"), f"teacher_path={teacher}", f"num_layers={num_layers}",
+                 f"lr={config.student_lr}", *variant.overrides]
+    return train_run("compresstracker", "vit_tiny", student_folder(config, workspace, teacher, key), config.device,
+                     config.epochs, overrides)
+
+
 def train(config: StudyConfig, workspace: Path) -> dict:
     """Train the teacher, then every student from it; ``{'teacher' | student key: final checkpoint}``."""
-    shared = shared_overrides(config, workspace / "data")
-    teacher = train_run("ostrack", "vit_tiny",
-                        workspace / run_folder(config, "teacher", config.teacher_epochs, config.teacher_lr),
-                        config.device, config.teacher_epochs, [*shared, f"lr={config.teacher_lr}"])
-    folder = workspace / f"{run_folder(config, 'students', config.epochs, config.student_lr)}_t{file_tag(teacher)}"
-    checkpoints = {"teacher": teacher}
-    for key, _, num_layers, variant in students(config):
-        overrides = [*shared, f"teacher_path={teacher}", f"num_layers={num_layers}", f"lr={config.student_lr}",
-                     *variant.overrides]
-        checkpoints[key] = train_run("compresstracker", "vit_tiny", folder / key, config.device, config.epochs,
-                                     overrides)
-    return checkpoints
+    teacher = train_teacher(config, workspace)
+    return {"teacher": teacher, **{key: train_student(config, workspace, teacher, key, num_layers, variant)
+                                   for key, _, num_layers, variant in students(config)}}
+
+
+def find_or_train_student(config: StudyConfig = DEFAULT, workspace: Optional[Path] = None,
+                          may_train: bool = True) -> Optional[Path]:
+    """The final checkpoint of the CT-N student of the full method (N = ``config.depths[0]``) of ``config`` in
+    ``workspace`` (default: :func:`default_workspace`), in the layout of :func:`train`: when ``may_train`` the
+    teacher and this student are trained there unless finished; else None when the teacher's or the student's
+    final checkpoint is absent."""
+    workspace = workspace or default_workspace(config)
+    key, _, num_layers, variant = next(row for row in students(config) if row[3] == FULL_METHOD)
+    if may_train:
+        return train_student(config, workspace, train_teacher(config, workspace), key, num_layers, variant)
+    teacher = final_checkpoint(teacher_folder(config, workspace), "ostrack", "vit_tiny", config.teacher_epochs)
+    if teacher is None:
+        return None
+    return final_checkpoint(student_folder(config, workspace, teacher, key), "compresstracker", "vit_tiny",
+                            config.epochs)
 
 
 def study_trackers(config: StudyConfig, checkpoints: dict, results_path: Path,
@@ -232,26 +257,6 @@ def study_trackers(config: StudyConfig, checkpoints: dict, results_path: Path,
             for key, label in rows]
 
 
-def efficiency(tracker_def: Tracker, sequence: TrackingSequence) -> dict:
-    """:func:`ltr.experiments.common.profile` (``params``, ``macs``, ``fps``) plus the counts papers report
-    with thop: ``params_leaf_modules`` and ``macs_conv_linear`` (:mod:`pytracking.analysis.profiling`)."""
-    tracker = tracker_def.create_tracker()
-    first, second = (imread_rgb(frame) for frame in sequence.frames[:2])
-    macs = frame_macs(tracker, first, sequence.init_info()["init_bbox"], second)
-    return {**profile(tracker_def, sequence), "params_leaf_modules": count_parameters(tracker.net)[
-        "params_leaf_modules"], "macs_conv_linear": macs["macs_conv_linear"]}
-
-
-def ablation_table(scores: dict, profiles: dict) -> str:
-    """One row per entry of ``profiles`` (in its order): for each benchmark of ``scores`` (``{benchmark: {row:
-    summary scores}}``) the :data:`SCORE_COLUMNS`, then the :data:`PROFILE_COLUMNS`."""
-    columns = [f"{label} {title}" for label in scores for _, title in SCORE_COLUMNS]
-    columns += [title for _, title, _ in PROFILE_COLUMNS]
-    values = [[scores[label][name][key] for label in scores for key, _ in SCORE_COLUMNS]
-              + [profiles[name][key] / unit for key, _, unit in PROFILE_COLUMNS] for name in profiles]
-    return format_table("Method", list(profiles), columns, values, fmt="{:.1f}")
-
-
 def run_study(config: StudyConfig = DEFAULT, workspace: Optional[PathLike] = None,
               results_path: Optional[PathLike] = None) -> dict:
     """Train, evaluate, profile and tabulate (module doc).
@@ -261,10 +266,8 @@ def run_study(config: StudyConfig = DEFAULT, workspace: Optional[PathLike] = Non
         'profiles': {row: {'params', 'params_leaf_modules', 'macs', 'macs_conv_linear', 'fps'}},
         'checkpoints': {key: Path}}``.
     """
-    suffix = "" if config.name == DEFAULT.name else f"_{config.name}"
-    workspace = Path(workspace) if workspace else resolve_path("workspace_path") / f"compresstracker_study{suffix}"
+    workspace = Path(workspace) if workspace else default_workspace(config)
     results_path = Path(results_path) if results_path else resolve_path("results_path") / "compresstracker_study"
-    report_dir = results_path / "report"
     start = time.perf_counter()
     print(f"CompressTracker study ({config.name}): workspace {workspace}, results {results_path}\n"
           f"Teacher OSTrack ViT-tiny ({config.teacher_epochs} epochs, lr {config.teacher_lr:g}), students N = "
@@ -274,41 +277,17 @@ def run_study(config: StudyConfig = DEFAULT, workspace: Optional[PathLike] = Non
     with intra_op_threads(config.threads or None):
         checkpoints = train(config, workspace)
     trained = time.perf_counter()
-
-    trackers = study_trackers(config, checkpoints, results_path, config.device)
     chosen = benchmarks(config.eval_sequences, config.eval_frames)
-    print(f"\nEvaluating {len(trackers)} networks on {', '.join(chosen)}", flush=True)
-    scores = {label: evaluate(trackers, sequences, report_dir / label) for label, sequences in chosen.items()}
-    fps_sequence = speed_sequence(chosen)
-    profiles = {t.display_name: efficiency(t, fps_sequence)
-                for t in study_trackers(config, checkpoints, results_path, device="cpu")}
-    table = ablation_table(scores, profiles)
-    end = time.perf_counter()
-    notes = (f"Precision (20 px) / Success (AUC) in percent (PyTracking analysis); MACs of one tracking step; "
-             f"CPU FPS on {fps_sequence.name} ({len(fps_sequence.frames)} frames) with {TRACKING_THREADS} torch "
-             f"thread.\nBudget: teacher {config.teacher_epochs} x {config.samples_per_epoch} pairs, each student "
-             f"{config.epochs} x {config.samples_per_epoch} pairs (batch {config.batch_size}, "
-             f"{config.template_size} / {config.search_size} px crops). Time: training {trained - start:.0f} s, "
-             f"evaluation {end - trained:.0f} s, total {end - start:.0f} s.")
-    table_file = report_dir / "ablation_table.txt"
-    atomic_write_text(table_file, f"{table}\n\n{notes}\n")
-    print(f"\n{table}\n\n{notes}\nTable and plots: {report_dir}")
-    return {"table": table, "table_file": table_file, "scores": scores, "profiles": profiles,
-            "checkpoints": checkpoints}
+    report = ablation_report(study_trackers(config, checkpoints, results_path, config.device),
+                             study_trackers(config, checkpoints, results_path, device="cpu"), chosen,
+                             speed_sequence(chosen), results_path / "report", config,
+                             f"{config.template_size} / {config.search_size} px", start, trained, PROFILE_COLUMNS)
+    return {**report, "checkpoints": checkpoints}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="CompressTracker's ablation in miniature on synthetic data "
-                                                 "(CPU: under 30 minutes at the default size).")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (well under a minute; for the tests)")
-    parser.add_argument("--workspace", default=None,
-                        help="training workspace (default: <workspace_path>/compresstracker_study[_quick])")
-    parser.add_argument("--results-path", default=None,
-                        help="tracking results, table and plots (default: <results_path>/compresstracker_study)")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs of every student")
-    parser.add_argument("--samples-per-epoch", type=int, default=None, help="training pairs per epoch (all runs)")
-    parser.add_argument("--teacher-epochs", type=int, default=None, help="epochs of the teacher")
-    parser.add_argument("--batch-size", type=int, default=None, help="training batch size")
+    parser = study_parser("CompressTracker's ablation in miniature on synthetic data (CPU: under 30 minutes at the "
+                          "default size).", "compresstracker_study", "tiny sizes (well under a minute; for the tests)")
     parser.add_argument("--search-size", type=int, default=None,
                         help="search crop side (pixels, multiple of 32; the template crop is half of it)")
     parser.add_argument("--train-sequences", type=int, default=None, help="synthetic training videos")

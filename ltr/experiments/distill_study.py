@@ -43,9 +43,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
-import json
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -55,19 +52,15 @@ from typing import Optional, Sequence
 if __package__ in (None, ""):  # run as a file: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ltr.admin.checkpoints import list_checkpoints  # noqa: E402
 from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
-from ltr.admin.file_io import atomic_write_text  # noqa: E402
 from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import benchmarks, evaluate, file_tag, profile, report_table, run_logged_training  # noqa
+from ltr.experiments.common import (TRACKING_THREADS, ablation_report, atom_parameter_file, benchmarks,  # noqa: E402
+                                    file_tag, final_checkpoint, mode_folder, short_name, study_parser,
+                                    synthetic_data_overrides, train_run)
 from ltr.train_settings.distillation import ATOM_STUDENT  # noqa: E402
 
 DEFAULT_TEACHER = "ltr.models.bbreg.atom.atom_resnet18medium"
-TRAIN_SEED, VAL_SEED = 1, 2  # synthetic training / validation videos (the benchmark uses seed 0)
 FEATURE_STRIDE = 16  # layer3: crops must be a multiple of it
-LR_STEP_FRACTION = 0.75  # the learning rate drops 10x after this fraction of the epochs
-TRACKING_THREADS = 1  # CPU tracking and FPS: one intra-op thread (OpenMP overhead dominates at batch 1)
-SCORE_COLUMNS = (("precision", "Precision"), ("auc", "Success"))
 
 
 @dataclass(frozen=True)
@@ -91,6 +84,8 @@ STUDENTS = (Student("gt", "ablation", "gt", "GT only"),
             Student("cfkd", "cfkd", "atom_cfkd", "+CF multi-task (CFKD)"),
             Student("tskd", "tskd", "atom_tskd", "TSKD (Liu)"))
 """The students in the thesis' row order (TSKD in place of its '+CF separate' row)."""
+CFKD_STUDENT = STUDENTS[4]
+"""The full method (the student other experiments use: :func:`find_or_train_student`)."""
 
 
 @dataclass(frozen=True)
@@ -147,35 +142,15 @@ QUICK = StudyConfig("quick", train_sequences=6, val_sequences=2, epochs=1, sampl
                     val_samples_per_epoch=4, batch_size=4, output_size=64, eval_sequences=2, eval_frames=10)
 
 
-def lr_step(epochs: int) -> int:
-    """StepLR step size: one 10x drop after ``LR_STEP_FRACTION`` of ``epochs`` (none for a single epoch)."""
-    return max(1, math.ceil(LR_STEP_FRACTION * epochs))
-
-
-def short_name(constructor: str) -> str:
-    """``'ltr.models.bbreg.atom.atom_resnet18medium'`` -> ``'atom_resnet18medium'``."""
-    return constructor.rsplit(".", 1)[-1]
-
-
-def atom_parameter_file(constructor: str) -> str:
-    """The ATOM parameter file of a network constructor: ``atom_<x>`` -> ``<x>`` if
-    ``pytracking/parameter/atom/<x>.py`` exists, else ``default`` (the ResNet-18 settings)."""
-    name = short_name(constructor).removeprefix("atom_")
-    return name if importlib.util.find_spec(f"pytracking.parameter.atom.{name}") else "default"
+def default_workspace(config: StudyConfig) -> Path:
+    """``<workspace_path>/distill_study`` (``distill_study_<name>`` for configurations other than :data:`DEFAULT`)."""
+    return mode_folder("workspace_path", "distill_study", config.name, DEFAULT.name)
 
 
 def data_overrides(config: StudyConfig, data: Path) -> list:
     """``--set`` items shared by every run: synthetic data (generated under ``data``), crops, batch,
     samples per epoch, loader workers."""
-
-    def entry(root: Path, seed: int, count: int) -> str:
-        spec = {"synthetic": {"dataset": "synthetic", "root": str(root), "weight": 1,
-                              "options": {"seed": seed, "num_sequences": count}}}
-        return json.dumps(spec, separators=(",", ":"))
-
-    train, val = config.train_sequences, config.val_sequences
-    return [f"train_data={entry(data / f'synthetic_train_{train}', TRAIN_SEED, train)}",
-            f"val_data={entry(data / f'synthetic_val_{val}', VAL_SEED, val)}",
+    return [*synthetic_data_overrides(data, config.train_sequences, config.val_sequences),
             f"processing.output_size={config.output_size}", f"batch_size={config.batch_size}",
             f"samples_per_epoch={config.samples_per_epoch}", f"val_samples_per_epoch={config.val_samples_per_epoch}",
             "val_epoch_interval=1", "num_workers=0"]
@@ -187,59 +162,53 @@ def run_folder(config: StudyConfig, role: str, epochs: int) -> str:
             f"{epochs}x{config.samples_per_epoch}")
 
 
-def checkpoint_dir(run_workspace: Path, module: str, name: str) -> Path:
-    """``<run_workspace>/checkpoints/<module>/<name>`` (the trainer's layout)."""
-    return run_workspace / "checkpoints" / module / name
+def teacher_folder(config: StudyConfig, workspace: Path) -> Path:
+    """The teacher's run folder in ``workspace``, e.g. ``teacher_atom_resnet18medium_n60_o128_b16_8x800``."""
+    return workspace / run_folder(config, f"teacher_{short_name(config.teacher)}", config.teacher_epochs)
 
 
-def training_command(module: str, name: str, run_workspace: Path, device: Optional[str], epochs: int,
-                     overrides: Sequence[str]) -> list:
-    """``ltr/run_training.py`` arguments of one run; ``--resume`` when it has checkpoints (an interrupted run)."""
-    resume = ["--resume"] if list_checkpoints(checkpoint_dir(run_workspace, module, name)) else []
-    device_flag = ["--device", device] if device else []
-    return [module, name, "--workspace", str(run_workspace), *resume, *device_flag, "--set", *overrides,
-            f"num_epochs={epochs}", f"lr_step={lr_step(epochs)}"]
+def students_folder(config: StudyConfig, workspace: Path, teacher: Path) -> Path:
+    """The students' run folder in ``workspace``, named after the teacher file's hash too."""
+    return workspace / f"{run_folder(config, 'students', config.epochs)}_t{file_tag(teacher)}"
 
 
-def final_checkpoint(run_workspace: Path, module: str, name: str, epoch: int) -> Optional[Path]:
-    """The checkpoint of ``epoch`` in ``<run_workspace>/checkpoints/<module>/<name>``, or None."""
-    found = dict(list_checkpoints(checkpoint_dir(run_workspace, module, name)))
-    return found.get(epoch)
+def train_teacher(config: StudyConfig, workspace: Path) -> Path:
+    """Train the teacher (``ablation gt`` with ``student`` = ``config.teacher``) unless finished; its final
+    checkpoint."""
+    return train_run("ablation", "gt", teacher_folder(config, workspace), config.device, config.teacher_epochs,
+                     [*data_overrides(config, workspace / "data"), f"student={config.teacher}"])
 
 
-def train_run(module: str, name: str, run_workspace: Path, device: Optional[str], epochs: int,
-              overrides: Sequence[str]) -> Path:
-    """Train one run (``--set overrides``) unless its final checkpoint exists; returns that checkpoint.
-
-    Raises:
-        RuntimeError when training ended without a checkpoint of epoch ``epochs`` (the folder holds
-        a longer run whose checkpoint of that epoch was pruned).
-    """
-    done = final_checkpoint(run_workspace, module, name, epochs)
-    if done is not None:
-        print(f"\nReusing {module}/{name}: {done}", flush=True)
-        return done
-    run_logged_training(training_command(module, name, run_workspace, device, epochs, overrides))
-    done = final_checkpoint(run_workspace, module, name, epochs)
-    if done is None:
-        raise RuntimeError(f"{module}/{name}: no checkpoint of epoch {epochs} in "
-                           f"{checkpoint_dir(run_workspace, module, name)}; use another --workspace")
-    return done
+def train_student(config: StudyConfig, workspace: Path, teacher: Path, student: Student) -> Path:
+    """Train ``student`` (distilled from ``teacher`` where its recipe uses one) unless finished; its final
+    checkpoint."""
+    overrides = [*data_overrides(config, workspace / "data"), f"student={ATOM_STUDENT}"]
+    overrides += [f"teacher_path={teacher}"] if student.distilled else []
+    return train_run(student.module, student.name, students_folder(config, workspace, teacher), config.device,
+                     config.epochs, overrides)
 
 
 def train(config: StudyConfig, workspace: Path) -> dict:
     """Train the teacher, then the students from it; ``{'teacher' | student key: final checkpoint}``."""
-    data = data_overrides(config, workspace / "data")
-    teacher_folder = workspace / run_folder(config, f"teacher_{short_name(config.teacher)}", config.teacher_epochs)
-    teacher = train_run("ablation", "gt", teacher_folder, config.device, config.teacher_epochs,
-                        [*data, f"student={config.teacher}"])
-    students = workspace / f"{run_folder(config, 'students', config.epochs)}_t{file_tag(teacher)}"
-    checkpoints = {"teacher": teacher}
-    for student in STUDENTS:
-        overrides = [*data, f"student={ATOM_STUDENT}"] + ([f"teacher_path={teacher}"] if student.distilled else [])
-        checkpoints[student.key] = train_run(student.module, student.name, students, config.device, config.epochs,
-                                             overrides)
-    return checkpoints
+    teacher = train_teacher(config, workspace)
+    return {"teacher": teacher, **{student.key: train_student(config, workspace, teacher, student)
+                                   for student in STUDENTS}}
+
+
+def find_or_train_student(config: StudyConfig = DEFAULT, workspace: Optional[Path] = None,
+                          may_train: bool = True) -> Optional[Path]:
+    """The final checkpoint of the CFKD student (``cfkd atom_cfkd``) of ``config`` in ``workspace`` (default:
+    :func:`default_workspace`), in the layout of :func:`train`: when ``may_train`` the teacher and this student
+    are trained there unless finished; else None when the teacher's or the student's final checkpoint is
+    absent."""
+    workspace = workspace or default_workspace(config)
+    if may_train:
+        return train_student(config, workspace, train_teacher(config, workspace), CFKD_STUDENT)
+    teacher = final_checkpoint(teacher_folder(config, workspace), "ablation", "gt", config.teacher_epochs)
+    if teacher is None:
+        return None
+    return final_checkpoint(students_folder(config, workspace, teacher), CFKD_STUDENT.module, CFKD_STUDENT.name,
+                            config.epochs)
 
 
 def teacher_label(config: StudyConfig) -> str:
@@ -264,13 +233,11 @@ def run_study(config: StudyConfig = DEFAULT, workspace: Optional[PathLike] = Non
     """Train, evaluate, profile and tabulate (module doc).
 
     Returns:
-        ``{'table': str, 'table_file': Path, 'scores': {benchmark: {row: scores}},
-        'profiles': {row: {'params', 'macs', 'fps'}}, 'checkpoints': {key: Path}}``.
+        ``{'table': str, 'table_file': Path, 'scores': {benchmark: {row: scores}}, 'profiles': {row:
+        :func:`ltr.experiments.common.profile`}, 'checkpoints': {key: Path}}``.
     """
-    suffix = "" if config.name == DEFAULT.name else f"_{config.name}"
-    workspace = Path(workspace) if workspace else resolve_path("workspace_path") / f"distill_study{suffix}"
+    workspace = Path(workspace) if workspace else default_workspace(config)
     results_path = Path(results_path) if results_path else resolve_path("results_path") / "distill_study"
-    report_dir = results_path / "report"
     start = time.perf_counter()
     print(f"Distillation study ({config.name}): workspace {workspace}, results {results_path}\n"
           f"Teacher {short_name(config.teacher)} ({config.teacher_epochs} epochs), students {short_name(ATOM_STUDENT)} "
@@ -278,41 +245,17 @@ def run_study(config: StudyConfig = DEFAULT, workspace: Optional[PathLike] = Non
           f"{config.output_size} px crops, {config.train_sequences} synthetic training videos.", flush=True)
     checkpoints = train(config, workspace)
     trained = time.perf_counter()
-
-    trackers = study_trackers(config, checkpoints, results_path, config.device)
     chosen = benchmarks(config.eval_sequences, config.eval_frames)
-    print(f"\nEvaluating {len(trackers)} networks on {', '.join(chosen)}", flush=True)
-    scores = {label: evaluate(trackers, sequences, report_dir / label) for label, sequences in chosen.items()}
-    fps_sequence = chosen["synthetic"][0]
-    profiles = {t.display_name: profile(t, fps_sequence)
-                for t in study_trackers(config, checkpoints, results_path, device="cpu")}
-    table = report_table(scores, profiles, SCORE_COLUMNS, row_title="Method")
-    end = time.perf_counter()
-    notes = (f"Precision (20 px) / Success (AUC) in percent (PyTracking analysis); MACs of one tracking step; "
-             f"CPU FPS on {fps_sequence.name} ({len(fps_sequence.frames)} frames) with {TRACKING_THREADS} torch "
-             f"thread.\nBudget: teacher {config.teacher_epochs} x {config.samples_per_epoch} pairs, each student "
-             f"{config.epochs} x {config.samples_per_epoch} pairs (batch {config.batch_size}, {config.output_size} px "
-             f"crops). Time: training {trained - start:.0f} s, evaluation {end - trained:.0f} s, "
-             f"total {end - start:.0f} s.")
-    table_file = report_dir / "ablation_table.txt"
-    atomic_write_text(table_file, f"{table}\n\n{notes}\n")
-    print(f"\n{table}\n\n{notes}\nTable and plots: {report_dir}")
-    return {"table": table, "table_file": table_file, "scores": scores, "profiles": profiles,
-            "checkpoints": checkpoints}
+    report = ablation_report(study_trackers(config, checkpoints, results_path, config.device),
+                             study_trackers(config, checkpoints, results_path, device="cpu"), chosen,
+                             chosen["synthetic"][0], results_path / "report", config, f"{config.output_size} px",
+                             start, trained)
+    return {**report, "checkpoints": checkpoints}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="CFKD's loss ablation in miniature on synthetic data "
-                                                 "(CPU: under 30 minutes at the default size).")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (about a minute; for the tests)")
-    parser.add_argument("--workspace", default=None,
-                        help="training workspace (default: <workspace_path>/distill_study[_quick])")
-    parser.add_argument("--results-path", default=None,
-                        help="tracking results, table and plots (default: <results_path>/distill_study)")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs of every student")
-    parser.add_argument("--samples-per-epoch", type=int, default=None, help="training pairs per epoch (all runs)")
-    parser.add_argument("--teacher-epochs", type=int, default=None, help="epochs of the teacher")
-    parser.add_argument("--batch-size", type=int, default=None, help="training batch size")
+    parser = study_parser("CFKD's loss ablation in miniature on synthetic data (CPU: under 30 minutes at the default "
+                          "size).", "distill_study", "tiny sizes (about a minute; for the tests)")
     parser.add_argument("--output-size", type=int, default=None,
                         help="training crop side = tracker sample_size (pixels, multiple of 16)")
     parser.add_argument("--train-sequences", type=int, default=None, help="synthetic training videos")

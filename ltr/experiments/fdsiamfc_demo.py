@@ -41,8 +41,9 @@ import torch  # noqa: E402
 
 from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
 from ltr.experiments.candidate_selection import NetworkFileTracker  # noqa: E402
-from ltr.experiments.common import (benchmarks, evaluate, file_tag, profile, published_trackers,  # noqa: E402
-                                    report_table, run_logged_training, speed_sequence)
+from ltr.experiments.common import (benchmarks, evaluate_benchmarks, file_tag, mode_folder,  # noqa: E402
+                                    profile_trackers, published_trackers, report_table, run_logged_training,
+                                    speed_sequence)
 from pytracking.evaluation.tracker import Tracker  # noqa: E402
 
 TEACHER_CHANNELS = (24, 64, 96, 96, 64)
@@ -124,8 +125,8 @@ def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,
              results_path: Optional[PathLike] = None) -> dict:
     """Run the whole demo; returns ``{'table': str, 'profiles': {...}, 'scores': {...}, 'plots': [...]}``."""
     config = QUICK if quick else FULL
-    suffix = "_quick" if quick else ""
-    workspace = Path(workspace) if workspace else resolve_path("workspace_path") / f"fdsiamfc_demo{suffix}"
+    workspace = Path(workspace) if workspace else mode_folder("workspace_path", "fdsiamfc_demo", config.name,
+                                                              FULL.name)
     results_path = Path(results_path) if results_path else resolve_path("results_path") / "demo"
     start = time.perf_counter()
     print(f"FDSiamFC demo ({config.name}): workspace {workspace}, results {results_path}\n"
@@ -137,11 +138,9 @@ def run_demo(quick: bool = False, workspace: Optional[PathLike] = None,
     trackers = demo_trackers(teacher, student, results_path)
     chosen = benchmarks(config.eval_sequences, config.eval_frames)
     print(f"\nEvaluating {', '.join(t.display_name for t in trackers)} on {', '.join(chosen)}", flush=True)
-    scores = {label: evaluate(trackers, sequences, results_path / "plots" / label)
-              for label, sequences in chosen.items()}
+    scores = evaluate_benchmarks(trackers, chosen, results_path / "plots")
     fps_sequence = speed_sequence(chosen)
-    profiles = {t.display_name: profile(t, fps_sequence)
-                for t in demo_trackers(teacher, student, results_path, device="cpu")}
+    profiles = profile_trackers(demo_trackers(teacher, student, results_path, device="cpu"), fps_sequence)
     table = report_table(scores, profiles)
     end = time.perf_counter()
     print(f"\n{table}\n\nAUC / Precision (at 20 px) / OP50 in percent (PyTracking analysis); MACs of one "

@@ -55,22 +55,20 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
 
 import torch  # noqa: E402
 
-from ltr.admin.environment import REPO_ROOT, PathLike, resolve_path  # noqa: E402
+from ltr.admin.environment import PathLike, resolve_path  # noqa: E402
 from ltr.admin.errors import InputError, command_line  # noqa: E402
-from ltr.admin.file_io import atomic_write_text  # noqa: E402
 from ltr.admin.loading import torch_load  # noqa: E402
 from ltr.data.image_loader import imread_rgb  # noqa: E402
 from ltr.experiments import compresstracker_study, distill_study  # noqa: E402
-from ltr.experiments.candidate_selection import NetworkFileTracker, recorded_constructor, truncated  # noqa: E402
-from ltr.experiments.common import OTB_SAMPLE, benchmarks, evaluate, file_tag  # noqa: E402
-from ltr.experiments.distill_study import StudyConfig, data_overrides, final_checkpoint, run_folder, train_run  # noqa
+from ltr.experiments.candidate_selection import NetworkFileTracker, recorded_constructor  # noqa: E402
+from ltr.experiments.common import (SHARED_NETWORKS, atom_parameter_file, benchmarks, evaluate_benchmarks,  # noqa
+                                    file_tag, mode_folder, train_run, write_report)
 from ltr.models.refine.alpharefine import FEATURE_STRIDE  # noqa: E402
 from ltr.models.refine.heads import KERNEL_SIZE  # noqa: E402
 from ltr.train_settings.distillation import ATOM_STUDENT  # noqa: E402
 from pytracking.analysis.profiling import count_macs, count_parameters  # noqa: E402
 from pytracking.analysis.tables import format_table  # noqa: E402
 from pytracking.evaluation.data import Sequence as TrackingSequence  # noqa: E402
-from pytracking.evaluation.datasets import load_sequences  # noqa: E402
 from pytracking.evaluation.tracker import Tracker, intra_op_threads  # noqa: E402
 from pytracking.refine import AlphaRefine, RefinedTracker  # noqa: E402
 from pytracking.refine.alpha_refine import refiner_parameters  # noqa: E402
@@ -78,7 +76,6 @@ from pytracking.utils.params import TrackerParams  # noqa: E402
 
 REFINER = "ar18"  # pytracking/parameter/refine/ar18.py: the test-time settings of the ResNet-18 refiner
 REFINER_LABEL = "AR18"
-SHARED_NETWORKS = REPO_ROOT.parent / "shared" / "networks"
 SCORE_COLUMNS = (("auc", "AUC"), ("op75", "OP75"), ("precision", "Precision"))
 TRACKER_KEYS = ("kcf", "fdsiamfc_30", "siamfc", "atom_cfkd", "compresstracker")
 """Base trackers in table order (``--trackers`` chooses among them)."""
@@ -106,7 +103,7 @@ class RefineStudyConfig:
         refiner_epochs, refiner_samples_per_epoch, refiner_batch_size: the refiner's training budget.
         crop_size: the refiner's crop side in training and tracking (pixels, multiple of 16, at least 128).
         trackers: base trackers, keys of :data:`TRACKER_KEYS`.
-        eval_sequences: synthetic sequences evaluated (None: all).
+        eval_sequences: sequences evaluated per benchmark (None: all).
         eval_frames: frames tracked per sequence (None: all).
         otb_sequences: OTB sample sequences (None: every sequence folder of ``../shared/data/otb_sample``).
         threads: torch intra-op threads for training, tracking and latency (None: torch's default).
@@ -114,7 +111,7 @@ class RefineStudyConfig:
         atom_student, compresstracker_student: student checkpoints to use instead of looking for them.
     """
     name: str
-    atom: StudyConfig
+    atom: distill_study.StudyConfig
     compresstracker: compresstracker_study.StudyConfig
     refiner_epochs: int
     refiner_samples_per_epoch: int
@@ -150,7 +147,7 @@ class RefineStudyConfig:
             raise StudyInputError(f"--refiner-samples-per-epoch ({self.refiner_samples_per_epoch}) must be at least "
                                   f"--refiner-batch-size ({self.refiner_batch_size})")
 
-    def refiner_data(self) -> StudyConfig:
+    def refiner_data(self) -> distill_study.StudyConfig:
         """The data sizes of the refiner run (the ATOM runs' videos, the refiner's crops, batch and pairs)."""
         return dataclasses.replace(self.atom, output_size=self.crop_size, batch_size=self.refiner_batch_size,
                                    samples_per_epoch=self.refiner_samples_per_epoch, epochs=self.refiner_epochs,
@@ -176,84 +173,44 @@ QUICK = RefineStudyConfig(
 def train_refiner(config: RefineStudyConfig, workspace: Path) -> Path:
     """``refine secm_r18`` from random weights on the synthetic videos with masks; its final checkpoint."""
     data = config.refiner_data()
-    folder = workspace / run_folder(data, "refiner_secm_r18", config.refiner_epochs)
+    folder = workspace / distill_study.run_folder(data, "refiner_secm_r18", config.refiner_epochs)
     return train_run("refine", "secm_r18", folder, config.device, config.refiner_epochs,
-                     [*data_overrides(data, workspace / "data"), "backbone_pretrained=False"])
+                     [*distill_study.data_overrides(data, workspace / "data"), "backbone_pretrained=False"])
 
 
-def cfkd_student(config: StudyConfig, workspace: Path, train: bool) -> Optional[Path]:
-    """The CFKD student (``cfkd atom_cfkd``) of the distillation study's configuration ``config`` in its
-    ``workspace`` (the layout of :func:`ltr.experiments.distill_study.train`): trained there with its teacher
-    when ``train``, else None when the teacher's or the student's final checkpoint is absent."""
-    data = data_overrides(config, workspace / "data")
-    teacher_folder = workspace / run_folder(config, f"teacher_{distill_study.short_name(config.teacher)}",
-                                            config.teacher_epochs)
-    if train:
-        teacher = train_run("ablation", "gt", teacher_folder, config.device, config.teacher_epochs,
-                            [*data, f"student={config.teacher}"])
-    else:
-        teacher = final_checkpoint(teacher_folder, "ablation", "gt", config.teacher_epochs)
-        if teacher is None:
-            return None
-    students = workspace / f"{run_folder(config, 'students', config.epochs)}_t{file_tag(teacher)}"
-    if not train:
-        return final_checkpoint(students, "cfkd", "atom_cfkd", config.epochs)
-    return train_run("cfkd", "atom_cfkd", students, config.device, config.epochs,
-                     [*data, f"student={ATOM_STUDENT}", f"teacher_path={teacher}"])
+def study_student(role: str, given: Optional[PathLike], find_or_train: Callable[..., Optional[Path]],
+                  reduced: object, workspace: Path, found_from: str, training: str) -> Path:
+    """``given``, else the student another study left in its default workspace (``find_or_train(may_train=False)``:
+    its default configuration), else the one ``find_or_train`` trains for its configuration ``reduced`` in
+    ``workspace``; ``role``, ``found_from`` and ``training`` word the line printed about the choice."""
+    if given is not None:
+        return Path(given)
+    found = find_or_train(may_train=False)
+    if found is not None:
+        print(f"\n{role}: {found_from} {found}", flush=True)
+        return found
+    print(f"\n{role}: {training}", flush=True)
+    return find_or_train(reduced, workspace)
 
 
 def atom_student(config: RefineStudyConfig, workspace: Path) -> Path:
     """``--atom-student``, else the CFKD student of ``make study`` (the distillation study's default sizes in
     ``<workspace_path>/distill_study``), else a reduced one (``config.atom``) trained in ``workspace``."""
-    if config.atom_student is not None:
-        return Path(config.atom_student)
-    found = cfkd_student(distill_study.DEFAULT, resolve_path("workspace_path") / "distill_study", train=False)
-    if found is not None:
-        print(f"\nATOM student: the distillation study's CFKD student {found}", flush=True)
-        return found
-    print("\nATOM student: none from the distillation study (make study); training a reduced teacher + CFKD "
-          "student", flush=True)
-    return cfkd_student(dataclasses.replace(config.atom, device=config.device), workspace, train=True)
-
-
-def ct_student(config: compresstracker_study.StudyConfig, workspace: Path, train: bool) -> Optional[Path]:
-    """The CT-N student of the full method (N = ``config.depths[0]``) of the CompressTracker study's configuration
-    ``config`` in its ``workspace`` (the layout of :func:`ltr.experiments.compresstracker_study.train`): trained
-    there with its teacher when ``train``, else None when the teacher's or the student's final checkpoint is
-    absent."""
-    data = compresstracker_study.data_overrides(config, workspace / "data")
-    teacher_folder = workspace / compresstracker_study.run_folder(config, "teacher", config.teacher_epochs)
-    if train:
-        teacher = train_run("ostrack", "vit_tiny", teacher_folder, config.device, config.teacher_epochs, data)
-    else:
-        teacher = final_checkpoint(teacher_folder, "ostrack", "vit_tiny", config.teacher_epochs)
-        if teacher is None:
-            return None
-    key, _, num_layers, variant = next(row for row in compresstracker_study.students(config)
-                                       if row[3] == compresstracker_study.FULL_METHOD)
-    folder = (workspace / f"{compresstracker_study.run_folder(config, 'students', config.epochs)}"
-                          f"_lr{config.student_lr:g}_t{file_tag(teacher)}" / key)
-    if not train:
-        return final_checkpoint(folder, "compresstracker", "vit_tiny", config.epochs)
-    return train_run("compresstracker", "vit_tiny", folder, config.device, config.epochs,
-                     [*data, f"teacher_path={teacher}", f"num_layers={num_layers}", f"lr={config.student_lr}",
-                      *variant.overrides])
+    return study_student("ATOM student", config.atom_student, distill_study.find_or_train_student,
+                         dataclasses.replace(config.atom, device=config.device), workspace,
+                         "the distillation study's CFKD student", "none from the distillation study (make study); "
+                         "training a reduced teacher + CFKD student")
 
 
 def compresstracker_student(config: RefineStudyConfig, workspace: Path) -> Path:
     """``--compresstracker-student``, else the CT-4 student of the CompressTracker study (its default sizes in
     ``<workspace_path>/compresstracker_study``), else a reduced one (``config.compresstracker``) trained in
     ``workspace``."""
-    if config.compresstracker_student is not None:
-        return Path(config.compresstracker_student)
-    found = ct_student(compresstracker_study.DEFAULT, resolve_path("workspace_path") / "compresstracker_study",
-                       train=False)
-    if found is not None:
-        print(f"\nCompressTracker student: the CompressTracker study's {found}", flush=True)
-        return found
-    print("\nCompressTracker student: none from the CompressTracker study; training a reduced ViT-tiny teacher + "
-          "CT-4 student", flush=True)
-    return ct_student(dataclasses.replace(config.compresstracker, device=config.device), workspace, train=True)
+    return study_student("CompressTracker student", config.compresstracker_student,
+                         compresstracker_study.find_or_train_student,
+                         dataclasses.replace(config.compresstracker, device=config.device), workspace,
+                         "the CompressTracker study's", "none from the CompressTracker study; training a reduced "
+                         "ViT-tiny teacher + CT-4 student")
 
 
 def study_refiner_params(net_file: PathLike, crop_size: int, device: str) -> TrackerParams:
@@ -349,7 +306,7 @@ def base_trackers(config: RefineStudyConfig, workspace: Path, results_path: Path
             path = atom_student(config, workspace)
             overrides = {"sample_size": training_crop_size(path, config.atom.output_size)}
             trackers.append(NetworkFileTracker(path, f"cfkd_{file_tag(path)}", results_path, "ATOM CFKD student",
-                                               config.device, distill_study.atom_parameter_file(ATOM_STUDENT),
+                                               config.device, atom_parameter_file(ATOM_STUDENT),
                                                "atom", overrides))
         else:
             path = compresstracker_student(config, workspace)
@@ -359,16 +316,6 @@ def base_trackers(config: RefineStudyConfig, workspace: Path, results_path: Path
             trackers.append(NetworkFileTracker(path, f"ct_{file_tag(path)}", results_path, label, config.device,
                                                CT_PARAMETER_FILE, "ostrack", sizes))
     return trackers, skipped
-
-
-def study_benchmarks(config: RefineStudyConfig) -> dict:
-    """``{'synthetic': sequences, 'otb_sample': sequences}`` (the latter when ``../shared`` is present), each
-    cut to ``config.eval_frames`` frames."""
-    chosen = {"synthetic": benchmarks(config.eval_sequences, config.eval_frames)["synthetic"]}
-    if OTB_SAMPLE.is_dir():
-        names = config.otb_sequences or sorted(path.name for path in OTB_SAMPLE.iterdir() if path.is_dir())
-        chosen["otb_sample"] = [truncated(s, config.eval_frames) for s in load_sequences("otb", OTB_SAMPLE, names)]
-    return chosen
 
 
 def parameters_run(net: torch.nn.Module, step: Callable[[], object]) -> int:
@@ -420,9 +367,10 @@ def run_study(config: RefineStudyConfig = DEFAULT, workspace: Optional[PathLike]
         ``{'table': str, 'table_file': Path, 'scores': {benchmark: {row: scores}}, 'pairs': [(base row,
         refined row)], 'refiner': {'params', 'macs', 'latency_ms', 'checkpoint'}, 'skipped': {key: reason}}``.
     """
-    suffix = "" if config.name == DEFAULT.name else f"_{config.name}"
-    workspace = Path(workspace) if workspace else resolve_path("workspace_path") / f"refine_study{suffix}"
-    results_path = Path(results_path) if results_path else resolve_path("results_path") / f"refine_study{suffix}"
+    workspace = Path(workspace) if workspace else mode_folder("workspace_path", "refine_study", config.name,
+                                                              DEFAULT.name)
+    results_path = Path(results_path) if results_path else mode_folder("results_path", "refine_study", config.name,
+                                                                       DEFAULT.name)
     report_dir = results_path / "report"
     tracking_dir = results_path / ("tracking" if config.eval_frames is None else f"tracking_first{config.eval_frames}")
     with intra_op_threads(config.threads):
@@ -440,10 +388,10 @@ def run_study(config: RefineStudyConfig = DEFAULT, workspace: Optional[PathLike]
         trained = time.perf_counter()
         refined = [FileRefinedTracker(t, refiner, config.crop_size, f"{t.display_name} + {REFINER_LABEL}",
                                       config.device) for t in bases]
-        chosen = study_benchmarks(config)
+        chosen = benchmarks(config.eval_sequences, config.eval_frames, config.otb_sequences)
         trackers = [t for pair in zip(bases, refined) for t in pair]
         print(f"\nTracking {len(trackers)} trackers on {', '.join(chosen)}", flush=True)
-        scores = {label: evaluate(trackers, sequences, report_dir / label) for label, sequences in chosen.items()}
+        scores = evaluate_benchmarks(trackers, chosen, report_dir)
         latency_sequence = chosen["synthetic"][0]
         profiled = refiner_profile(AlphaRefine(study_refiner_params(refiner, config.crop_size, "cpu")),
                                    latency_sequence)
@@ -462,8 +410,7 @@ def run_study(config: RefineStudyConfig = DEFAULT, workspace: Optional[PathLike]
              f"Time: training {trained - start:.0f} s, tracking and profiling {end - trained:.0f} s, total "
              f"{end - start:.0f} s." + "".join(f"\nSkipped {key}: {reason}." for key, reason in skipped.items()))
     table_file = report_dir / "refine_table.txt"
-    atomic_write_text(table_file, f"{table}\n\n{notes}\n")
-    print(f"\n{table}\n\n{notes}\nTable and plots: {report_dir}")
+    write_report(table_file, table, notes)
     return {"table": table, "table_file": table_file, "scores": scores, "pairs": pairs,
             "refiner": {**profiled, "checkpoint": refiner}, "skipped": skipped}
 
