@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from ltr.models.layers import PrRoIPool2D, prroi_pool2d
+from ltr.models.layers.prroi_pool import FixedMapPrRoIPool
 
 GAUSS_NODES = np.array([0.5 - 0.5 / np.sqrt(3.0), 0.5 + 0.5 / np.sqrt(3.0)])
 
@@ -156,3 +157,79 @@ def test_cuda_matches_cpu(features):
     rois = torch.tensor([[0, 0.4, 1.3, 4.8, 5.6], [1, -1.2, 2.1, 3.3, 7.5]], dtype=torch.float64)
     torch.testing.assert_close(prroi_pool2d(features.cuda(), rois.cuda(), 3, 3, 1.0).cpu(),
                                prroi_pool2d(features, rois, 3, 3, 1.0))
+
+
+# FixedMapPrRoIPool: many boxes on one constant map, closed-form box gradients (ATOM's refinement)
+MIXED_BOXES = [[1.3, 0.7, 5.6, 4.9],       # inside the map
+               [-1.6, -0.4, 2.2, 6.8],     # crossing the top-left border
+               [4.5, 3.2, 8.9, 7.4],       # crossing the bottom-right border
+               [2.0, 1.0, 5.0, 4.0],       # on integer knots
+               [2.0, 1.0, 2.0, 4.0],       # zero width
+               [4.0, 1.0, 2.0, 3.0],       # x2 < x1
+               [9.5, 1.0, 12.0, 4.0],      # right of the map
+               [1.0, -5.0, 4.0, -1.5]]     # above the map
+
+
+def as_rois(boxes: torch.Tensor) -> torch.Tensor:
+    """(K, 4) boxes of image 0 -> (K, 5) rois."""
+    return torch.cat([boxes.new_zeros(len(boxes), 1), boxes], dim=1)
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.5])
+def test_fixed_map_pool_equals_prroi_pool2d_of_one_image(features, scale):
+    boxes = torch.tensor(MIXED_BOXES, dtype=torch.float64) / scale
+    result = FixedMapPrRoIPool(features[1], 2, 3, scale)(boxes)
+    torch.testing.assert_close(result, prroi_pool2d(features[1:], as_rois(boxes), 2, 3, scale), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.5])
+def test_fixed_map_box_gradient_equals_autograd_through_prroi_pool2d(features, scale):
+    generator = torch.Generator().manual_seed(2)
+    random_boxes = torch.rand(6, 2, dtype=torch.float64, generator=generator) * 8 - 1
+    random_boxes = torch.cat([random_boxes, random_boxes + torch.rand(6, 2, dtype=torch.float64,
+                                                                      generator=generator) * 5], dim=1)
+    boxes = torch.cat([torch.tensor(MIXED_BOXES, dtype=torch.float64), random_boxes]) / scale
+    grad_output = torch.randn(len(boxes), 3, 3, 2, dtype=torch.float64, generator=generator)
+    gradients = []
+    for pool in (lambda b: prroi_pool2d(features[1:], as_rois(b), 3, 2, scale),
+                 FixedMapPrRoIPool(features[1], 3, 2, scale)):
+        leaf = boxes.clone().requires_grad_(True)
+        (pool(leaf) * grad_output).sum().backward()
+        gradients.append(leaf.grad)
+    assert gradients[1][4:8].abs().sum() == 0  # empty and inverted boxes, and a box outside the map
+    torch.testing.assert_close(gradients[1], gradients[0], rtol=0, atol=1e-12)
+
+
+def test_fixed_map_gradcheck_wrt_box_coordinates(features):
+    boxes = torch.tensor([[0.4, 1.3, 4.9, 5.6], [-1.2, 2.1, 3.3, 7.3], [2.3, 0.2, 5.8, 3.1]],
+                         dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(FixedMapPrRoIPool(features[0, :2], 2, 3, 1.0), (boxes,))
+
+
+def test_fixed_map_pool_gives_the_features_no_gradient(features):
+    features = features.clone().requires_grad_(True)
+    result = FixedMapPrRoIPool(features[0], 2, 2, 1.0)(torch.tensor([[0.5, 0.5, 3.5, 3.5]], dtype=torch.float64))
+    assert not result.requires_grad
+
+
+@pytest.mark.parametrize("box, rows, columns", [
+    ([2.5, 1.0, 4.0, 3.2], range(1, 5), range(2, 5)),    # x in [2.5, 4]: pixels 2, 3, 4 (4's kernel starts at 3)
+    ([-3.0, 4.5, 1.0, 9.0], range(4, 6), range(0, 2)),   # clipped to the 6 x 7 map
+    ([8.0, 7.0, 9.0, 8.0], range(6, 6), range(7, 7)),    # outside: nothing to read
+])
+def test_fixed_map_window_is_the_pixels_whose_kernel_meets_the_box(features, box, rows, columns):
+    window = FixedMapPrRoIPool(features[0], 2, 2, 1.0).window(torch.tensor([box], dtype=torch.float64))
+    assert window == (rows, columns)
+
+
+def test_fixed_map_nan_box_pools_to_nan_and_leaves_the_others_exact(features):
+    boxes = torch.tensor([[0.5, 0.5, 2.5, 2.0], [float("nan"), 1.0, 3.0, 4.0]], dtype=torch.float64)
+    result = FixedMapPrRoIPool(features[0], 2, 2, 1.0)(boxes)
+    assert torch.isnan(result[1]).all()
+    torch.testing.assert_close(result[0], prroi_pool2d(features[:1], as_rois(boxes[:1]), 2, 2, 1.0)[0])
+
+
+def test_module_fixed_map_keeps_its_sizes_and_scale(features):
+    rois = torch.tensor([[0, 1.5, 2.5, 9.0, 11.0]], dtype=torch.float64)
+    module = PrRoIPool2D(3, 2, 0.5)
+    torch.testing.assert_close(module.fixed_map(features[0])(rois[:, 1:]), module(features, rois))

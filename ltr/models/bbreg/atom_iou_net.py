@@ -134,6 +134,15 @@ class ProposalHead(nn.Module):
         feat3_t, feat4_t = (flatten_images(f) for f in feat2)
         return self.conv3_2t(self.conv3_1t(feat3_t)), self.conv4_2t(self.conv4_1t(feat4_t))
 
+    def modulate(self, modulation: Sequence[torch.Tensor], feat: Sequence[torch.Tensor]
+                 ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Test-branch features (K, C, H, W) times the modulation vectors (K, C) or (K, C, 1, 1), channel-wise."""
+        return tuple(f * m.reshape(f.shape[0], -1, 1, 1) for f, m in zip(feat, modulation))
+
+    def predict_pooled(self, roi3: torch.Tensor, roi4: torch.Tensor) -> torch.Tensor:
+        """Predictions (K, D) from the proposals' pooled modulated features, (K, C3, 5, 5) and (K, C4, 3, 3)."""
+        return self.predictor(torch.cat((self.fc3_rt(roi3), self.fc4_rt(roi4)), dim=1))
+
     def predict(self, modulation: Sequence[torch.Tensor], feat: Sequence[torch.Tensor],
                 proposals: torch.Tensor) -> torch.Tensor:
         """Per-proposal predictions.
@@ -145,14 +154,10 @@ class ProposalHead(nn.Module):
         Returns:
             (K, N) for a single-output predictor, else (K, N, D).
         """
-        c3_t, c4_t = feat
         num_batch, num_proposals = proposals.shape[:2]
-        c3_t = c3_t * modulation[0].reshape(num_batch, -1, 1, 1)
-        c4_t = c4_t * modulation[1].reshape(num_batch, -1, 1, 1)
+        c3_t, c4_t = self.modulate(modulation, feat)
         rois = xywh_to_rois(proposals)
-        fc3_rt = self.fc3_rt(self.prroi_pool3t(c3_t, rois))
-        fc4_rt = self.fc4_rt(self.prroi_pool4t(c4_t, rois))
-        prediction = self.predictor(torch.cat((fc3_rt, fc4_rt), dim=1))
+        prediction = self.predict_pooled(self.prroi_pool3t(c3_t, rois), self.prroi_pool4t(c4_t, rois))
         if prediction.shape[1] == 1:
             return prediction.reshape(num_batch, num_proposals)
         return prediction.reshape(num_batch, num_proposals, -1)

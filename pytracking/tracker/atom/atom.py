@@ -48,6 +48,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ltr.data.bounding_box_utils import xywh_to_xyxy
 from pytracking.features.augmentation import dropout_copies, first_frame_augmentations
 from pytracking.features.preprocessing import normalize_power, sample_patch, to_network_input
 from pytracking.libs.dcf import hann2d
@@ -188,10 +189,21 @@ class ATOMTracker(NetworkTracker):
         return scores * self.window if self.window is not None else scores
 
     def iou_function(self, iou_feat: list) -> IoUFunction:
-        """Predicted IoU of (1, N, 4) sample-pixel boxes in the sample with backbone features ``iou_feat``."""
+        """Predicted IoU of (1, N, 4) sample-pixel boxes in the sample with backbone features ``iou_feat``.
+
+        The IoU-Net's ``predict_iou`` with the modulated test features computed once per frame. The boxes'
+        gradient goes through PrRoIPool in closed form (:class:`~ltr.models.layers.prroi_pool.FixedMapPrRoIPool`),
+        the features get none.
+        """
         head = self.net.bb_regressor
-        test_feat = head.get_iou_feat(iou_feat)
-        return lambda boxes: head.predict_iou(self.modulation, test_feat, boxes)
+        with torch.no_grad():
+            feat3, feat4 = head.modulate(self.modulation, head.get_iou_feat(iou_feat))
+        pool3, pool4 = head.prroi_pool3t.fixed_map(feat3[0]), head.prroi_pool4t.fixed_map(feat4[0])
+
+        def iou(boxes: torch.Tensor) -> torch.Tensor:
+            corners = xywh_to_xyxy(boxes[0])
+            return head.predict_pooled(pool3(corners), pool4(corners)).view(1, -1)
+        return iou
 
     def refine_box(self, iou_fn: IoUFunction, box: torch.Tensor) -> Optional[torch.Tensor]:
         """IoU-Net refinement of a (4,) sample-pixel box; None when no candidate has a valid aspect ratio."""
@@ -238,7 +250,9 @@ class ATOMTracker(NetworkTracker):
         scale = side / out
         sample_pos = self.pos.copy()
         feat, iou_feat = self._features(sample_patch(image, sample_pos, side, out)[None])
-        self.flag, peak = self._localize(self.scores(feat), scale)
+        scores = self.scores(feat)
+        self.expose_score_map(scores)
+        self.flag, peak = self._localize(scores, scale)
 
         if peak is not None:
             center_crop = peak.numpy() * self.stride
