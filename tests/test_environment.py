@@ -39,9 +39,16 @@ def test_user_config_with_unknown_key_is_an_error(monkeypatch, tmp_path):
 
 def test_missing_dataset_names_flag_and_variable(tmp_path):
     with pytest.raises(MissingPathError) as info:
-        require_dir("nfs_path", tmp_path / "nope", what="NFS dataset")
+        require_dir("nfs_path", tmp_path / "nope", what="NFS dataset", flag="--dataset-path")
     message = str(info.value)
     assert "--dataset-path" in message and "PYTRACKING_NFS_PATH" in message and "nope" in message
+
+
+def test_missing_folder_without_a_flag_names_only_the_variable_and_the_config(tmp_path):
+    with pytest.raises(MissingPathError) as info:
+        require_dir("coco_path", tmp_path / "nope", what="COCO dataset")
+    message = str(info.value)
+    assert "--" not in message and "PYTRACKING_COCO_PATH" in message and 'add "coco_path" to' in message
 
 
 def test_env_settings_exposes_every_key_as_attribute(tmp_path):
